@@ -1,0 +1,127 @@
+//! The control schema: domain states, migration runs, checkpoints, quarantine, the
+//! key crosswalk, reports and the e-mail outbox.
+
+use crate::db::schema::{
+    ColumnType as T, SchemaChange, SchemaDef, SchemaName, TableDef, Version, index, unique_index,
+};
+
+pub const DOMAIN_STATES: &[&str] = &["LEGACY", "MIGRATING", "VERIFIED", "LIVE", "RETIRED"];
+pub const RUN_STATUSES: &[&str] = &["RUNNING", "SUCCEEDED", "FAILED", "ABORTED"];
+pub const QUARANTINE_STATUSES: &[&str] = &["OPEN", "ACCEPTED", "REPLAYED"];
+pub const OUTBOX_STATES: &[&str] = &["PENDING", "SENDING", "SENT", "DEAD", "CANCELLED"];
+const DOMAIN: T = T::Text(20);
+const SOURCE: T = T::Text(500);
+
+fn v1() -> Vec<SchemaChange> {
+    let tables = [
+        TableDef::new("domain_state")
+            .required("domain", DOMAIN)
+            .required("state", T::Enum(DOMAIN_STATES))
+            .required("changed_at", T::Timestamp)
+            .required("changed_by", T::Text(100))
+            .primary_key(&["domain"]),
+        TableDef::entity("domain_transition")
+            .required("domain", DOMAIN)
+            .required("from_state", T::Enum(DOMAIN_STATES))
+            .required("to_state", T::Enum(DOMAIN_STATES))
+            .required("changed_by", T::Text(100))
+            .optional("report_id", T::Id)
+            .optional("reason", T::Text(1000)),
+        TableDef::entity("migration_run")
+            .required("domain", DOMAIN)
+            .required("status", T::Enum(RUN_STATUSES))
+            .required("dry_run", T::Bool)
+            .required("started_at", T::Timestamp)
+            .optional("finished_at", T::Timestamp)
+            .optional("started_by", T::Text(100))
+            .optional("fingerprints", T::LongText)
+            .optional("summary", T::LongText),
+        TableDef::new("checkpoint")
+            .required("run_id", T::Id)
+            .required("source", SOURCE)
+            .required("position", T::Text(1000))
+            .required("rows_done", T::Int)
+            .required("updated_at", T::Timestamp)
+            .primary_key(&["run_id", "source"])
+            .references(&["run_id"], "migration_run", &["id"]),
+        TableDef::entity("quarantine")
+            .required("run_id", T::Id)
+            .required("domain", DOMAIN)
+            .required("source", SOURCE)
+            .required("locator", SOURCE)
+            .required("rule", T::Text(100))
+            .required("message", T::Text(1000))
+            .required("raw_values", T::LongText)
+            .required("status", T::Enum(QUARANTINE_STATUSES))
+            .references(&["run_id"], "migration_run", &["id"]),
+        TableDef::new("crosswalk")
+            .required("domain", DOMAIN)
+            .required("entity", T::Text(60))
+            .required("legacy_key", T::Text(400))
+            .required("new_id", T::Id)
+            .required("source", SOURCE)
+            .required("matched_by", T::Text(40))
+            .optional(
+                "score",
+                T::Decimal {
+                    precision: 7,
+                    scale: 6,
+                },
+            )
+            .optional("run_id", T::Id)
+            .required("created_at", T::Timestamp)
+            .primary_key(&["domain", "entity", "legacy_key"]),
+        TableDef::entity("report")
+            .required("domain", DOMAIN)
+            .required("kind", T::Text(40))
+            .optional("run_id", T::Id)
+            .required("content", T::LongText),
+        TableDef::entity("outbox")
+            .required("domain", DOMAIN)
+            .required("dedup_key", T::Text(200))
+            .required("message_id", T::Text(200))
+            .required("recipients", T::Text(1000))
+            .required("subject", T::Text(400))
+            .required("body_text", T::LongText)
+            .optional("body_html", T::LongText)
+            .required("state", T::Enum(OUTBOX_STATES))
+            .required("attempts", T::Int)
+            .required("next_attempt_at", T::Timestamp)
+            .optional("last_error", T::Text(1000))
+            .optional("sent_at", T::Timestamp)
+            .unique(&["dedup_key"]),
+    ];
+    let mut changes: Vec<SchemaChange> =
+        tables.into_iter().map(SchemaChange::CreateTable).collect();
+    changes.extend([
+        index("quarantine_run_ix", "quarantine", &["run_id", "status"]),
+        index(
+            "crosswalk_new_id_ix",
+            "crosswalk",
+            &["domain", "entity", "new_id"],
+        ),
+        index("outbox_due_ix", "outbox", &["state", "next_attempt_at"]),
+        index(
+            "migration_run_domain_ix",
+            "migration_run",
+            &["domain", "started_at"],
+        ),
+        unique_index(
+            "domain_transition_order_ux",
+            "domain_transition",
+            &["domain", "created_at", "id"],
+        ),
+    ]);
+    changes
+}
+
+pub fn schema() -> SchemaDef {
+    SchemaDef::new(
+        SchemaName::Control,
+        vec![Version {
+            number: 1,
+            description: "control tables: states, runs, quarantine, crosswalk, reports, outbox",
+            changes: v1(),
+        }],
+    )
+}

@@ -1,0 +1,205 @@
+//! Target database access written once for SQLite, PostgreSQL and Oracle.
+//!
+//! Repositories build [`Statement`]s and [`Query`]s with the [`Dialect`] of the
+//! connection and run them through [`Exec`], implemented by the pool ([`Db`]) and by a
+//! transaction ([`Tx`]). No driver type leaves this module.
+
+mod dialect;
+mod error;
+mod oracle;
+mod postgres;
+pub mod record;
+pub mod schema;
+mod sqlite;
+mod statement;
+mod target;
+pub mod upgrade;
+mod value;
+
+use std::future::Future;
+
+pub use dialect::{Dialect, version_table};
+pub use error::DbError;
+pub use statement::{Query, SqlBuilder, Statement};
+pub use target::Target;
+pub use value::{FromValue, HasKind, Kind, Row, Value};
+
+use self::oracle::{OraclePool, OracleTx};
+
+/// Runs statements: the pool (each statement on its own) or a transaction.
+pub trait Exec: Send {
+    fn dialect(&self) -> Dialect;
+
+    /// Runs a statement and returns the number of rows it touched.
+    fn execute(&mut self, stmt: Statement) -> impl Future<Output = Result<u64, DbError>> + Send;
+
+    fn fetch(&mut self, query: Query) -> impl Future<Output = Result<Vec<Row>, DbError>> + Send;
+
+    fn fetch_optional(
+        &mut self,
+        query: Query,
+    ) -> impl Future<Output = Result<Option<Row>, DbError>> + Send {
+        async move { Ok(self.fetch(query).await?.into_iter().next()) }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+    Oracle(OraclePool),
+}
+
+/// A pool of connections to the target database.
+#[derive(Clone, Debug)]
+pub struct Db {
+    backend: Backend,
+    target: Target,
+}
+
+impl Db {
+    /// Connects to the target; the embedded SQLite directory is created when missing.
+    pub async fn connect(target: &Target) -> Result<Db, DbError> {
+        let backend = match target {
+            Target::Sqlite { dir } => Backend::Sqlite(sqlite::connect(dir).await?),
+            Target::Postgres { url } => {
+                Backend::Postgres(postgres::connect(url, &target.redacted()).await?)
+            }
+            Target::Oracle {
+                user,
+                password,
+                connect,
+            } => Backend::Oracle(
+                OraclePool::connect(
+                    user.clone(),
+                    password.clone(),
+                    connect.clone(),
+                    target.redacted(),
+                )
+                .await?,
+            ),
+        };
+        Ok(Db {
+            backend,
+            target: target.clone(),
+        })
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    pub async fn begin(&self) -> Result<Tx, DbError> {
+        let inner = match &self.backend {
+            // IMMEDIATE takes the write lock up front: a deferred transaction that reads
+            // then writes can deadlock with another writer, and SQLite then fails at once
+            // instead of waiting.
+            Backend::Sqlite(p) => TxInner::Sqlite(
+                p.begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err(map_sqlx_error)?,
+            ),
+            Backend::Postgres(p) => TxInner::Postgres(p.begin().await.map_err(map_sqlx_error)?),
+            Backend::Oracle(p) => TxInner::Oracle(p.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            dialect: self.dialect(),
+        })
+    }
+
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite(p) => p.close().await,
+            Backend::Postgres(p) => p.close().await,
+            Backend::Oracle(_) => {}
+        }
+    }
+}
+
+impl Exec for Db {
+    fn dialect(&self) -> Dialect {
+        self.target.dialect()
+    }
+
+    async fn execute(&mut self, stmt: Statement) -> Result<u64, DbError> {
+        match &self.backend {
+            Backend::Sqlite(p) => sqlite::execute(p, stmt).await,
+            Backend::Postgres(p) => postgres::execute(p, stmt).await,
+            Backend::Oracle(p) => p.execute(stmt).await,
+        }
+    }
+
+    async fn fetch(&mut self, query: Query) -> Result<Vec<Row>, DbError> {
+        match &self.backend {
+            Backend::Sqlite(p) => sqlite::fetch(p, query).await,
+            Backend::Postgres(p) => postgres::fetch(p, query).await,
+            Backend::Oracle(p) => p.fetch(query).await,
+        }
+    }
+}
+
+#[derive(Debug)]
+enum TxInner {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    Oracle(OracleTx),
+}
+
+/// A transaction; dropped without [`Tx::commit`], it rolls back.
+#[derive(Debug)]
+pub struct Tx {
+    inner: TxInner,
+    dialect: Dialect,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), DbError> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await.map_err(map_sqlx_error),
+            TxInner::Postgres(t) => t.commit().await.map_err(map_sqlx_error),
+            TxInner::Oracle(t) => t.commit().await,
+        }
+    }
+
+    pub async fn rollback(self) -> Result<(), DbError> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.rollback().await.map_err(map_sqlx_error),
+            TxInner::Postgres(t) => t.rollback().await.map_err(map_sqlx_error),
+            TxInner::Oracle(t) => t.rollback().await,
+        }
+    }
+}
+
+impl Exec for Tx {
+    fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    async fn execute(&mut self, stmt: Statement) -> Result<u64, DbError> {
+        match &mut self.inner {
+            TxInner::Sqlite(t) => sqlite::execute(&mut **t, stmt).await,
+            TxInner::Postgres(t) => postgres::execute(&mut **t, stmt).await,
+            TxInner::Oracle(t) => t.execute(stmt).await,
+        }
+    }
+
+    async fn fetch(&mut self, query: Query) -> Result<Vec<Row>, DbError> {
+        match &mut self.inner {
+            TxInner::Sqlite(t) => sqlite::fetch(&mut **t, query).await,
+            TxInner::Postgres(t) => postgres::fetch(&mut **t, query).await,
+            TxInner::Oracle(t) => t.fetch(query).await,
+        }
+    }
+}
+
+fn map_sqlx_error(e: sqlx::Error) -> DbError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => DbError::Duplicate(
+            db.constraint()
+                .map_or_else(|| db.message().to_owned(), str::to_owned),
+        ),
+        sqlx::Error::RowNotFound => DbError::NotFound,
+        _ => DbError::query(e),
+    }
+}

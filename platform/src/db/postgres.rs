@@ -1,0 +1,95 @@
+//! PostgreSQL backend (sqlx): one schema per domain in one database.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Executor, Postgres, Row as _};
+
+use super::{DbError, Kind, Query, Row, Statement, Value, map_sqlx_error};
+
+pub(super) async fn connect(url: &str, redacted: &str) -> Result<PgPool, DbError> {
+    let connect_error = |message: String| DbError::Connect {
+        target: redacted.to_owned(),
+        message,
+    };
+    let options = PgConnectOptions::from_str(url).map_err(|e| connect_error(e.to_string()))?;
+    PgPoolOptions::new()
+        .max_connections(10)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(|e| connect_error(e.to_string()))
+}
+
+type PgQuery<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
+
+fn bind<'q>(q: PgQuery<'q>, value: &Value) -> PgQuery<'q> {
+    match value {
+        Value::Null(Kind::Bool) => q.bind(None::<bool>),
+        Value::Null(Kind::Int) => q.bind(None::<i64>),
+        Value::Null(Kind::Decimal) => q.bind(None::<Decimal>),
+        Value::Null(Kind::Text) => q.bind(None::<String>),
+        Value::Null(Kind::Date) => q.bind(None::<NaiveDate>),
+        Value::Null(Kind::Timestamp) => q.bind(None::<DateTime<Utc>>),
+        Value::Bool(b) => q.bind(*b),
+        Value::Int(i) => q.bind(*i),
+        Value::Decimal(d) => q.bind(*d),
+        Value::Text(s) => q.bind(s.clone()),
+        Value::Date(d) => q.bind(*d),
+        Value::Timestamp(t) => q.bind(*t),
+    }
+}
+
+fn prepare<'q>(sql: &'q str, params: &[Value]) -> PgQuery<'q> {
+    params.iter().fold(sqlx::query(sql), bind)
+}
+
+pub(super) async fn execute<'e, E>(e: E, stmt: Statement) -> Result<u64, DbError>
+where
+    E: Executor<'e, Database = Postgres>,
+{
+    let result = prepare(&stmt.sql, &stmt.params)
+        .execute(e)
+        .await
+        .map_err(map_sqlx_error)?;
+    Ok(result.rows_affected())
+}
+
+pub(super) async fn fetch<'e, E>(e: E, query: Query) -> Result<Vec<Row>, DbError>
+where
+    E: Executor<'e, Database = Postgres>,
+{
+    let rows = prepare(&query.sql, &query.params)
+        .fetch_all(e)
+        .await
+        .map_err(map_sqlx_error)?;
+    rows.iter().map(|r| decode(r, &query)).collect()
+}
+
+fn decode(row: &PgRow, query: &Query) -> Result<Row, DbError> {
+    fn get<T>(row: &PgRow, i: usize, kind: Kind, wrap: fn(T) -> Value) -> Result<Value, DbError>
+    where
+        T: for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+    {
+        let v: Option<T> = row.try_get(i).map_err(map_sqlx_error)?;
+        Ok(v.map_or(Value::Null(kind), wrap))
+    }
+    let values = query
+        .kinds
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| match kind {
+            Kind::Bool => get::<bool>(row, i, *kind, Value::Bool),
+            Kind::Int => get::<i64>(row, i, *kind, Value::Int),
+            Kind::Decimal => get::<Decimal>(row, i, *kind, Value::Decimal),
+            Kind::Text => get::<String>(row, i, *kind, Value::Text),
+            Kind::Date => get::<NaiveDate>(row, i, *kind, Value::Date),
+            Kind::Timestamp => get::<DateTime<Utc>>(row, i, *kind, Value::Timestamp),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Row::new(Arc::clone(&query.columns), values))
+}

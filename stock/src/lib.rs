@@ -1,0 +1,5 @@
+//! The stock domain: articles, locations, stock levels kept as the sum of an immutable
+//! movement ledger, reorder rules and replenishment requests.
+
+pub mod domain;
+pub mod storage;
