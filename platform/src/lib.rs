@@ -2,6 +2,7 @@
 //! access (dialects, schema versioning, repositories written once), identifiers.
 
 pub mod control;
+pub mod ident;
 pub mod db;
 pub mod settings;
 pub mod testing;

@@ -1,0 +1,1 @@
+//! The clients domain (being written).

@@ -1,0 +1,1 @@
+//! The fournisseurs domain (being written).
