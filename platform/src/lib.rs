@@ -2,7 +2,7 @@
 //! access (dialects, schema versioning, repositories written once), identifiers.
 
 pub mod control;
-pub mod ident;
 pub mod db;
+pub mod ident;
 pub mod settings;
 pub mod testing;
