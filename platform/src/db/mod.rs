@@ -7,6 +7,7 @@
 mod dialect;
 mod error;
 mod oracle;
+mod page;
 mod postgres;
 pub mod record;
 pub mod schema;

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
+use sqlx::postgres::PgConnection;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Executor, Postgres, Row as _};
+use sqlx::{Connection as _, Executor, Postgres, Row as _};
 
 use super::{DbError, Kind, Query, Row, Statement, Value, map_sqlx_error};
 
@@ -17,6 +18,16 @@ pub(super) async fn connect(url: &str, redacted: &str) -> Result<PgPool, DbError
         message,
     };
     let options = PgConnectOptions::from_str(url).map_err(|e| connect_error(e.to_string()))?;
+    // The pool retries a refused connection until its timeout and then only says it timed
+    // out: one direct attempt first gives the person the real reason.
+    let probe = tokio::time::timeout(
+        Duration::from_secs(10),
+        PgConnection::connect_with(&options),
+    )
+    .await
+    .map_err(|_| connect_error("no answer within 10 s".into()))?
+    .map_err(|e| connect_error(e.to_string()))?;
+    let _ = probe.close().await;
     PgPoolOptions::new()
         .max_connections(10)
         .acquire_timeout(Duration::from_secs(10))

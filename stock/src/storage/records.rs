@@ -159,7 +159,7 @@ impl Record for ReorderRule {
             ("min_qty", self.min_qty.into()),
             ("max_qty", self.max_qty.into()),
             ("multiple", self.multiple.into()),
-            ("mode", self.mode.as_str().into()),
+            ("reorder_mode", self.mode.as_str().into()),
             ("route", self.route.as_str().into()),
             (
                 "preferred_supplier_code",
@@ -175,7 +175,7 @@ impl Record for ReorderRule {
             min_qty: row.get("min_qty")?,
             max_qty: row.get("max_qty")?,
             multiple: row.get("multiple")?,
-            mode: ReorderMode::parse(&row.get::<String>("mode")?).map_err(decode_err)?,
+            mode: ReorderMode::parse(&row.get::<String>("reorder_mode")?).map_err(decode_err)?,
             route: Replenishment::parse(&row.get::<String>("route")?).map_err(decode_err)?,
             preferred_supplier_code: row.get("preferred_supplier_code")?,
         })

@@ -76,7 +76,7 @@ fn v1() -> Vec<SchemaChange> {
             .required("min_qty", T::QUANTITY)
             .required("max_qty", T::QUANTITY)
             .required("multiple", T::QUANTITY)
-            .required("mode", T::Enum(REORDER_MODES))
+            .required("reorder_mode", T::Enum(REORDER_MODES))
             .required("route", T::Enum(ROUTES))
             .optional("preferred_supplier_code", T::Text(32))
             .unique(&["article_code", "location_code"])

@@ -1,0 +1,935 @@
+-- schema control (BASCULE_CONTROL)
+DECLARE
+  n NUMBER;
+BEGIN
+  SELECT COUNT(*) INTO n FROM all_users WHERE username = 'BASCULE_CONTROL';
+  IF n = 0 THEN
+    EXECUTE IMMEDIATE 'CREATE USER BASCULE_CONTROL NO AUTHENTICATION DEFAULT TABLESPACE USERS QUOTA UNLIMITED ON USERS';
+  END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.schema_version (
+  version NUMBER(19) NOT NULL,
+  description VARCHAR2(200 CHAR) NOT NULL,
+  applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  CONSTRAINT schema_version_pk PRIMARY KEY (version)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+-- version 1: control tables: states, runs, quarantine, crosswalk, reports, outbox
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.domain_state (
+  domain VARCHAR2(20 CHAR) NOT NULL,
+  state VARCHAR2(9 CHAR) NOT NULL CONSTRAINT domain_state_state_ck CHECK (state IN (''LEGACY'', ''MIGRATING'', ''VERIFIED'', ''LIVE'', ''RETIRED'')),
+  changed_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  changed_by VARCHAR2(100 CHAR) NOT NULL,
+  CONSTRAINT domain_state_pk PRIMARY KEY (domain)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.domain_transition (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  domain VARCHAR2(20 CHAR) NOT NULL,
+  from_state VARCHAR2(9 CHAR) NOT NULL CONSTRAINT domain_transition_from_state_ck CHECK (from_state IN (''LEGACY'', ''MIGRATING'', ''VERIFIED'', ''LIVE'', ''RETIRED'')),
+  to_state VARCHAR2(9 CHAR) NOT NULL CONSTRAINT domain_transition_to_state_ck CHECK (to_state IN (''LEGACY'', ''MIGRATING'', ''VERIFIED'', ''LIVE'', ''RETIRED'')),
+  changed_by VARCHAR2(100 CHAR) NOT NULL,
+  report_id VARCHAR2(36 CHAR),
+  reason VARCHAR2(1000 CHAR),
+  CONSTRAINT domain_transition_pk PRIMARY KEY (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.migration_run (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  domain VARCHAR2(20 CHAR) NOT NULL,
+  status VARCHAR2(9 CHAR) NOT NULL CONSTRAINT migration_run_status_ck CHECK (status IN (''RUNNING'', ''SUCCEEDED'', ''FAILED'', ''ABORTED'')),
+  dry_run NUMBER(1) NOT NULL CONSTRAINT migration_run_dry_run_ck CHECK (dry_run IN (0, 1)),
+  started_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  finished_at TIMESTAMP(6) WITH TIME ZONE,
+  started_by VARCHAR2(100 CHAR),
+  fingerprints CLOB,
+  summary CLOB,
+  CONSTRAINT migration_run_pk PRIMARY KEY (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.checkpoint (
+  run_id VARCHAR2(36 CHAR) NOT NULL,
+  source VARCHAR2(500 CHAR) NOT NULL,
+  position VARCHAR2(1000 CHAR) NOT NULL,
+  rows_done NUMBER(19) NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  CONSTRAINT checkpoint_pk PRIMARY KEY (run_id, source),
+  CONSTRAINT checkpoint_run_id_fk FOREIGN KEY (run_id) REFERENCES BASCULE_CONTROL.migration_run (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.quarantine (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  run_id VARCHAR2(36 CHAR) NOT NULL,
+  domain VARCHAR2(20 CHAR) NOT NULL,
+  source VARCHAR2(500 CHAR) NOT NULL,
+  locator VARCHAR2(500 CHAR) NOT NULL,
+  rule VARCHAR2(100 CHAR) NOT NULL,
+  message VARCHAR2(1000 CHAR) NOT NULL,
+  raw_values CLOB NOT NULL,
+  status VARCHAR2(8 CHAR) NOT NULL CONSTRAINT quarantine_status_ck CHECK (status IN (''OPEN'', ''ACCEPTED'', ''REPLAYED'')),
+  CONSTRAINT quarantine_pk PRIMARY KEY (id),
+  CONSTRAINT quarantine_run_id_fk FOREIGN KEY (run_id) REFERENCES BASCULE_CONTROL.migration_run (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.crosswalk (
+  domain VARCHAR2(20 CHAR) NOT NULL,
+  entity VARCHAR2(60 CHAR) NOT NULL,
+  legacy_key VARCHAR2(400 CHAR) NOT NULL,
+  new_id VARCHAR2(36 CHAR) NOT NULL,
+  source VARCHAR2(500 CHAR) NOT NULL,
+  matched_by VARCHAR2(40 CHAR) NOT NULL,
+  score NUMBER(7,6),
+  run_id VARCHAR2(36 CHAR),
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  CONSTRAINT crosswalk_pk PRIMARY KEY (domain, entity, legacy_key)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.report (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  domain VARCHAR2(20 CHAR) NOT NULL,
+  kind VARCHAR2(40 CHAR) NOT NULL,
+  run_id VARCHAR2(36 CHAR),
+  content CLOB NOT NULL,
+  CONSTRAINT report_pk PRIMARY KEY (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.outbox (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  domain VARCHAR2(20 CHAR) NOT NULL,
+  dedup_key VARCHAR2(200 CHAR) NOT NULL,
+  message_id VARCHAR2(200 CHAR) NOT NULL,
+  recipients VARCHAR2(1000 CHAR) NOT NULL,
+  subject VARCHAR2(400 CHAR) NOT NULL,
+  body_text CLOB NOT NULL,
+  body_html CLOB,
+  state VARCHAR2(9 CHAR) NOT NULL CONSTRAINT outbox_state_ck CHECK (state IN (''PENDING'', ''SENDING'', ''SENT'', ''DEAD'', ''CANCELLED'')),
+  attempts NUMBER(19) NOT NULL,
+  next_attempt_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  last_error VARCHAR2(1000 CHAR),
+  sent_at TIMESTAMP(6) WITH TIME ZONE,
+  CONSTRAINT outbox_pk PRIMARY KEY (id),
+  CONSTRAINT outbox_dedup_key_uq UNIQUE (dedup_key)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_CONTROL.quarantine_run_ix ON BASCULE_CONTROL.quarantine (run_id, status)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_CONTROL.crosswalk_new_id_ix ON BASCULE_CONTROL.crosswalk (domain, entity, new_id)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_CONTROL.outbox_due_ix ON BASCULE_CONTROL.outbox (state, next_attempt_at)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_CONTROL.migration_run_domain_ix ON BASCULE_CONTROL.migration_run (domain, started_at)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE UNIQUE INDEX BASCULE_CONTROL.domain_transition_order_ux ON BASCULE_CONTROL.domain_transition (domain, created_at, id)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+
+-- schema fournisseurs (BASCULE_FOURNISSEURS)
+DECLARE
+  n NUMBER;
+BEGIN
+  SELECT COUNT(*) INTO n FROM all_users WHERE username = 'BASCULE_FOURNISSEURS';
+  IF n = 0 THEN
+    EXECUTE IMMEDIATE 'CREATE USER BASCULE_FOURNISSEURS NO AUTHENTICATION DEFAULT TABLESPACE USERS QUOTA UNLIMITED ON USERS';
+  END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_FOURNISSEURS.schema_version (
+  version NUMBER(19) NOT NULL,
+  description VARCHAR2(200 CHAR) NOT NULL,
+  applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  CONSTRAINT schema_version_pk PRIMARY KEY (version)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+-- version 1: suppliers, supplier articles, purchase orders, bills, payments
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_FOURNISSEURS.supplier (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  code VARCHAR2(32 CHAR) NOT NULL,
+  name VARCHAR2(200 CHAR) NOT NULL,
+  siret VARCHAR2(14 CHAR),
+  order_emails VARCHAR2(1000 CHAR),
+  phone VARCHAR2(30 CHAR),
+  address_line1 VARCHAR2(200 CHAR) NOT NULL,
+  address_line2 VARCHAR2(200 CHAR),
+  postal_code VARCHAR2(20 CHAR),
+  city VARCHAR2(100 CHAR) NOT NULL,
+  country VARCHAR2(2 CHAR) NOT NULL,
+  iban VARCHAR2(34 CHAR),
+  bic VARCHAR2(11 CHAR),
+  payment_terms_days NUMBER(19) NOT NULL,
+  currency VARCHAR2(3 CHAR) NOT NULL,
+  active NUMBER(1) NOT NULL CONSTRAINT supplier_active_ck CHECK (active IN (0, 1)),
+  CONSTRAINT supplier_pk PRIMARY KEY (id),
+  CONSTRAINT supplier_code_uq UNIQUE (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_FOURNISSEURS.supplier_article (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  supplier_code VARCHAR2(32 CHAR) NOT NULL,
+  article_code VARCHAR2(32 CHAR) NOT NULL,
+  supplier_sku VARCHAR2(60 CHAR),
+  unit_price NUMBER(22,6) NOT NULL,
+  min_order_qty NUMBER(22,6) NOT NULL,
+  lead_time_days NUMBER(19) NOT NULL,
+  preferred NUMBER(1) NOT NULL CONSTRAINT supplier_article_preferred_ck CHECK (preferred IN (0, 1)),
+  CONSTRAINT supplier_article_pk PRIMARY KEY (id),
+  CONSTRAINT supplier_article_supplier_code_article_code_uq UNIQUE (supplier_code, article_code),
+  CONSTRAINT supplier_article_supplier_code_fk FOREIGN KEY (supplier_code) REFERENCES BASCULE_FOURNISSEURS.supplier (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_FOURNISSEURS.purchase_order (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  po_number VARCHAR2(20 CHAR) NOT NULL,
+  supplier_code VARCHAR2(32 CHAR) NOT NULL,
+  state VARCHAR2(9 CHAR) NOT NULL CONSTRAINT purchase_order_state_ck CHECK (state IN (''DRAFT'', ''RFQ_SENT'', ''CONFIRMED'', ''CLOSED'', ''CANCELLED'')),
+  order_date DATE NOT NULL,
+  requested_delivery_date DATE,
+  currency VARCHAR2(3 CHAR) NOT NULL,
+  buyer VARCHAR2(100 CHAR) NOT NULL,
+  note VARCHAR2(1000 CHAR),
+  CONSTRAINT purchase_order_pk PRIMARY KEY (id),
+  CONSTRAINT purchase_order_po_number_uq UNIQUE (po_number),
+  CONSTRAINT purchase_order_supplier_code_fk FOREIGN KEY (supplier_code) REFERENCES BASCULE_FOURNISSEURS.supplier (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_FOURNISSEURS.purchase_order_line (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  order_id VARCHAR2(36 CHAR) NOT NULL,
+  line_no NUMBER(19) NOT NULL,
+  article_code VARCHAR2(32 CHAR) NOT NULL,
+  description VARCHAR2(200 CHAR) NOT NULL,
+  quantity NUMBER(22,6) NOT NULL,
+  unit VARCHAR2(20 CHAR) NOT NULL,
+  unit_price NUMBER(22,6) NOT NULL,
+  discount_percent NUMBER(22,6) NOT NULL,
+  qty_received NUMBER(22,6) NOT NULL,
+  last_receipt_date DATE,
+  CONSTRAINT purchase_order_line_pk PRIMARY KEY (id),
+  CONSTRAINT purchase_order_line_order_id_line_no_uq UNIQUE (order_id, line_no),
+  CONSTRAINT purchase_order_line_order_id_fk FOREIGN KEY (order_id) REFERENCES BASCULE_FOURNISSEURS.purchase_order (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_FOURNISSEURS.supplier_bill (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  supplier_code VARCHAR2(32 CHAR) NOT NULL,
+  po_number VARCHAR2(20 CHAR),
+  invoice_number VARCHAR2(40 CHAR) NOT NULL,
+  invoice_date DATE NOT NULL,
+  due_date DATE NOT NULL,
+  amount_excl_tax NUMBER(22,6) NOT NULL,
+  tax_amount NUMBER(22,6) NOT NULL,
+  amount_incl_tax NUMBER(22,6) NOT NULL,
+  state VARCHAR2(9 CHAR) NOT NULL CONSTRAINT supplier_bill_state_ck CHECK (state IN (''DRAFT'', ''POSTED'', ''CANCELLED'')),
+  CONSTRAINT supplier_bill_pk PRIMARY KEY (id),
+  CONSTRAINT supplier_bill_supplier_code_invoice_number_uq UNIQUE (supplier_code, invoice_number),
+  CONSTRAINT supplier_bill_supplier_code_fk FOREIGN KEY (supplier_code) REFERENCES BASCULE_FOURNISSEURS.supplier (code),
+  CONSTRAINT supplier_bill_po_number_fk FOREIGN KEY (po_number) REFERENCES BASCULE_FOURNISSEURS.purchase_order (po_number)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_FOURNISSEURS.payment (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  bill_id VARCHAR2(36 CHAR) NOT NULL,
+  paid_on DATE NOT NULL,
+  amount NUMBER(22,6) NOT NULL,
+  method VARCHAR2(16 CHAR) NOT NULL CONSTRAINT payment_method_ck CHECK (method IN (''TRANSFER'', ''BILL_OF_EXCHANGE'', ''CHEQUE'', ''DIRECT_DEBIT'', ''CARD'')),
+  reference VARCHAR2(100 CHAR),
+  CONSTRAINT payment_pk PRIMARY KEY (id),
+  CONSTRAINT payment_bill_id_fk FOREIGN KEY (bill_id) REFERENCES BASCULE_FOURNISSEURS.supplier_bill (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_FOURNISSEURS.supplier_article_article_ix ON BASCULE_FOURNISSEURS.supplier_article (article_code)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_FOURNISSEURS.purchase_order_supplier_ix ON BASCULE_FOURNISSEURS.purchase_order (supplier_code, po_number)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_FOURNISSEURS.supplier_bill_due_ix ON BASCULE_FOURNISSEURS.supplier_bill (due_date, state)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_FOURNISSEURS.supplier_bill_po_ix ON BASCULE_FOURNISSEURS.supplier_bill (po_number)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_FOURNISSEURS.payment_bill_ix ON BASCULE_FOURNISSEURS.payment (bill_id, paid_on)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+
+-- schema stock (BASCULE_STOCK)
+DECLARE
+  n NUMBER;
+BEGIN
+  SELECT COUNT(*) INTO n FROM all_users WHERE username = 'BASCULE_STOCK';
+  IF n = 0 THEN
+    EXECUTE IMMEDIATE 'CREATE USER BASCULE_STOCK NO AUTHENTICATION DEFAULT TABLESPACE USERS QUOTA UNLIMITED ON USERS';
+  END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_STOCK.schema_version (
+  version NUMBER(19) NOT NULL,
+  description VARCHAR2(200 CHAR) NOT NULL,
+  applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  CONSTRAINT schema_version_pk PRIMARY KEY (version)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+-- version 1: articles, locations, levels, movement ledger, reorder rules
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_STOCK.article (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  code VARCHAR2(32 CHAR) NOT NULL,
+  name VARCHAR2(200 CHAR) NOT NULL,
+  kind VARCHAR2(13 CHAR) NOT NULL CONSTRAINT article_kind_ck CHECK (kind IN (''RAW_MATERIAL'', ''COMPONENT'', ''CONSUMABLE'', ''PACKAGING'', ''SEMI_FINISHED'', ''FINISHED_GOOD'')),
+  unit VARCHAR2(20 CHAR) NOT NULL,
+  replenishment VARCHAR2(11 CHAR) NOT NULL CONSTRAINT article_replenishment_ck CHECK (replenishment IN (''BUY'', ''MANUFACTURE'')),
+  active NUMBER(1) NOT NULL CONSTRAINT article_active_ck CHECK (active IN (0, 1)),
+  CONSTRAINT article_pk PRIMARY KEY (id),
+  CONSTRAINT article_code_uq UNIQUE (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_STOCK.location (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  code VARCHAR2(40 CHAR) NOT NULL,
+  name VARCHAR2(200 CHAR) NOT NULL,
+  warehouse VARCHAR2(60 CHAR) NOT NULL,
+  active NUMBER(1) NOT NULL CONSTRAINT location_active_ck CHECK (active IN (0, 1)),
+  CONSTRAINT location_pk PRIMARY KEY (id),
+  CONSTRAINT location_code_uq UNIQUE (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_STOCK.stock_level (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  article_code VARCHAR2(32 CHAR) NOT NULL,
+  location_code VARCHAR2(40 CHAR) NOT NULL,
+  on_hand NUMBER(22,6) NOT NULL,
+  reserved NUMBER(22,6) NOT NULL,
+  incoming NUMBER(22,6) NOT NULL,
+  CONSTRAINT stock_level_pk PRIMARY KEY (id),
+  CONSTRAINT stock_level_article_code_location_code_uq UNIQUE (article_code, location_code),
+  CONSTRAINT stock_level_article_code_fk FOREIGN KEY (article_code) REFERENCES BASCULE_STOCK.article (code),
+  CONSTRAINT stock_level_location_code_fk FOREIGN KEY (location_code) REFERENCES BASCULE_STOCK.location (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_STOCK.movement (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  kind VARCHAR2(22 CHAR) NOT NULL CONSTRAINT movement_kind_ck CHECK (kind IN (''RECEIPT'', ''ISSUE'', ''TRANSFER'', ''ADJUSTMENT'', ''PRODUCTION_CONSUMPTION'', ''PRODUCTION_OUTPUT'', ''DELIVERY'')),
+  article_code VARCHAR2(32 CHAR) NOT NULL,
+  location_code VARCHAR2(40 CHAR) NOT NULL,
+  to_location_code VARCHAR2(40 CHAR),
+  quantity NUMBER(22,6) NOT NULL,
+  reference VARCHAR2(100 CHAR),
+  occurred_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  user_name VARCHAR2(100 CHAR) NOT NULL,
+  note VARCHAR2(1000 CHAR),
+  reverses VARCHAR2(36 CHAR),
+  CONSTRAINT movement_pk PRIMARY KEY (id),
+  CONSTRAINT movement_reverses_uq UNIQUE (reverses),
+  CONSTRAINT movement_article_code_fk FOREIGN KEY (article_code) REFERENCES BASCULE_STOCK.article (code),
+  CONSTRAINT movement_location_code_fk FOREIGN KEY (location_code) REFERENCES BASCULE_STOCK.location (code),
+  CONSTRAINT movement_to_location_code_fk FOREIGN KEY (to_location_code) REFERENCES BASCULE_STOCK.location (code),
+  CONSTRAINT movement_reverses_fk FOREIGN KEY (reverses) REFERENCES BASCULE_STOCK.movement (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_STOCK.reorder_rule (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  article_code VARCHAR2(32 CHAR) NOT NULL,
+  location_code VARCHAR2(40 CHAR) NOT NULL,
+  min_qty NUMBER(22,6) NOT NULL,
+  max_qty NUMBER(22,6) NOT NULL,
+  multiple NUMBER(22,6) NOT NULL,
+  reorder_mode VARCHAR2(6 CHAR) NOT NULL CONSTRAINT reorder_rule_reorder_mode_ck CHECK (reorder_mode IN (''AUTO'', ''MANUAL'')),
+  route VARCHAR2(11 CHAR) NOT NULL CONSTRAINT reorder_rule_route_ck CHECK (route IN (''BUY'', ''MANUFACTURE'')),
+  preferred_supplier_code VARCHAR2(32 CHAR),
+  CONSTRAINT reorder_rule_pk PRIMARY KEY (id),
+  CONSTRAINT reorder_rule_article_code_location_code_uq UNIQUE (article_code, location_code),
+  CONSTRAINT reorder_rule_article_code_fk FOREIGN KEY (article_code) REFERENCES BASCULE_STOCK.article (code),
+  CONSTRAINT reorder_rule_location_code_fk FOREIGN KEY (location_code) REFERENCES BASCULE_STOCK.location (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_STOCK.replenishment_request (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  article_code VARCHAR2(32 CHAR) NOT NULL,
+  location_code VARCHAR2(40 CHAR) NOT NULL,
+  quantity NUMBER(22,6) NOT NULL,
+  route VARCHAR2(11 CHAR) NOT NULL CONSTRAINT replenishment_request_route_ck CHECK (route IN (''BUY'', ''MANUFACTURE'')),
+  supplier_code VARCHAR2(32 CHAR),
+  state VARCHAR2(9 CHAR) NOT NULL CONSTRAINT replenishment_request_state_ck CHECK (state IN (''OPEN'', ''ORDERED'', ''DONE'', ''CANCELLED'')),
+  need_key VARCHAR2(200 CHAR) NOT NULL,
+  CONSTRAINT replenishment_request_pk PRIMARY KEY (id),
+  CONSTRAINT replenishment_request_need_key_uq UNIQUE (need_key),
+  CONSTRAINT replenishment_request_article_code_fk FOREIGN KEY (article_code) REFERENCES BASCULE_STOCK.article (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_STOCK.movement_article_ix ON BASCULE_STOCK.movement (article_code, location_code, created_at)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_STOCK.movement_occurred_ix ON BASCULE_STOCK.movement (occurred_at)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_STOCK.request_state_ix ON BASCULE_STOCK.replenishment_request (state, created_at)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+
+-- schema production (BASCULE_PRODUCTION)
+DECLARE
+  n NUMBER;
+BEGIN
+  SELECT COUNT(*) INTO n FROM all_users WHERE username = 'BASCULE_PRODUCTION';
+  IF n = 0 THEN
+    EXECUTE IMMEDIATE 'CREATE USER BASCULE_PRODUCTION NO AUTHENTICATION DEFAULT TABLESPACE USERS QUOTA UNLIMITED ON USERS';
+  END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_PRODUCTION.schema_version (
+  version NUMBER(19) NOT NULL,
+  description VARCHAR2(200 CHAR) NOT NULL,
+  applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  CONSTRAINT schema_version_pk PRIMARY KEY (version)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+-- version 1: tools, maintenance, bills of materials, manufacturing orders, progress
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_PRODUCTION.tool (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  code VARCHAR2(32 CHAR) NOT NULL,
+  name VARCHAR2(200 CHAR) NOT NULL,
+  kind VARCHAR2(14 CHAR) NOT NULL CONSTRAINT tool_kind_ck CHECK (kind IN (''MOULD'', ''INSPECTION_JIG'', ''GAUGE'', ''CUTTING_DIE'', ''FIXTURE'', ''MACHINE'', ''ELECTRODE'', ''OTHER'')),
+  state VARCHAR2(14 CHAR) NOT NULL CONSTRAINT tool_state_ck CHECK (state IN (''AVAILABLE'', ''IN_USE'', ''IN_MAINTENANCE'', ''SCRAPPED'')),
+  location VARCHAR2(100 CHAR) NOT NULL,
+  cycle_counter NUMBER(19) NOT NULL,
+  cycles_at_last_maintenance NUMBER(19) NOT NULL,
+  max_cycles NUMBER(19),
+  next_maintenance_on DATE,
+  purchased_on DATE,
+  purchase_price NUMBER(22,6),
+  note VARCHAR2(1000 CHAR),
+  CONSTRAINT tool_pk PRIMARY KEY (id),
+  CONSTRAINT tool_code_uq UNIQUE (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_PRODUCTION.maintenance_record (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  tool_code VARCHAR2(32 CHAR) NOT NULL,
+  kind VARCHAR2(11 CHAR) NOT NULL CONSTRAINT maintenance_record_kind_ck CHECK (kind IN (''PREVENTIVE'', ''CORRECTIVE'', ''CALIBRATION'')),
+  performed_on DATE NOT NULL,
+  cycle_counter NUMBER(19) NOT NULL,
+  performed_by VARCHAR2(100 CHAR) NOT NULL,
+  note VARCHAR2(1000 CHAR),
+  next_due_on DATE,
+  CONSTRAINT maintenance_record_pk PRIMARY KEY (id),
+  CONSTRAINT maintenance_record_tool_code_fk FOREIGN KEY (tool_code) REFERENCES BASCULE_PRODUCTION.tool (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_PRODUCTION.bill_of_materials (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  article_code VARCHAR2(32 CHAR) NOT NULL,
+  name VARCHAR2(200 CHAR) NOT NULL,
+  batch_qty NUMBER(22,6) NOT NULL,
+  CONSTRAINT bill_of_materials_pk PRIMARY KEY (id),
+  CONSTRAINT bill_of_materials_article_code_uq UNIQUE (article_code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_PRODUCTION.bom_line (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  bom_id VARCHAR2(36 CHAR) NOT NULL,
+  line_no NUMBER(19) NOT NULL,
+  component_code VARCHAR2(32 CHAR) NOT NULL,
+  quantity NUMBER(22,6) NOT NULL,
+  unit VARCHAR2(20 CHAR) NOT NULL,
+  CONSTRAINT bom_line_pk PRIMARY KEY (id),
+  CONSTRAINT bom_line_bom_id_line_no_uq UNIQUE (bom_id, line_no),
+  CONSTRAINT bom_line_bom_id_fk FOREIGN KEY (bom_id) REFERENCES BASCULE_PRODUCTION.bill_of_materials (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_PRODUCTION.manufacturing_order (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  mo_number VARCHAR2(32 CHAR) NOT NULL,
+  article_code VARCHAR2(32 CHAR) NOT NULL,
+  quantity NUMBER(22,6) NOT NULL,
+  state VARCHAR2(11 CHAR) NOT NULL CONSTRAINT manufacturing_order_state_ck CHECK (state IN (''DRAFT'', ''CONFIRMED'', ''IN_PROGRESS'', ''DONE'', ''CANCELLED'')),
+  planned_start_on DATE NOT NULL,
+  planned_end_on DATE NOT NULL,
+  deadline_on DATE,
+  origin_order_number VARCHAR2(40 CHAR),
+  customer_code VARCHAR2(32 CHAR),
+  note VARCHAR2(1000 CHAR),
+  CONSTRAINT manufacturing_order_pk PRIMARY KEY (id),
+  CONSTRAINT manufacturing_order_mo_number_uq UNIQUE (mo_number)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_PRODUCTION.manufacturing_order_tool (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  mo_number VARCHAR2(32 CHAR) NOT NULL,
+  tool_code VARCHAR2(32 CHAR) NOT NULL,
+  CONSTRAINT manufacturing_order_tool_pk PRIMARY KEY (id),
+  CONSTRAINT manufacturing_order_tool_mo_number_tool_code_uq UNIQUE (mo_number, tool_code),
+  CONSTRAINT manufacturing_order_tool_mo_number_fk FOREIGN KEY (mo_number) REFERENCES BASCULE_PRODUCTION.manufacturing_order (mo_number),
+  CONSTRAINT manufacturing_order_tool_tool_code_fk FOREIGN KEY (tool_code) REFERENCES BASCULE_PRODUCTION.tool (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_PRODUCTION.progress_entry (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  mo_number VARCHAR2(32 CHAR) NOT NULL,
+  entry_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  qty_good NUMBER(22,6) NOT NULL,
+  qty_scrap NUMBER(22,6) NOT NULL,
+  operator VARCHAR2(3 CHAR) NOT NULL,
+  work_station VARCHAR2(60 CHAR) NOT NULL,
+  note VARCHAR2(1000 CHAR),
+  CONSTRAINT progress_entry_pk PRIMARY KEY (id),
+  CONSTRAINT progress_entry_mo_number_fk FOREIGN KEY (mo_number) REFERENCES BASCULE_PRODUCTION.manufacturing_order (mo_number)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_PRODUCTION.maintenance_tool_ix ON BASCULE_PRODUCTION.maintenance_record (tool_code, performed_on)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_PRODUCTION.mo_state_ix ON BASCULE_PRODUCTION.manufacturing_order (state, mo_number)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_PRODUCTION.mo_tool_tool_ix ON BASCULE_PRODUCTION.manufacturing_order_tool (tool_code)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_PRODUCTION.progress_mo_ix ON BASCULE_PRODUCTION.progress_entry (mo_number, entry_at)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+
+-- schema clients (BASCULE_CLIENTS)
+DECLARE
+  n NUMBER;
+BEGIN
+  SELECT COUNT(*) INTO n FROM all_users WHERE username = 'BASCULE_CLIENTS';
+  IF n = 0 THEN
+    EXECUTE IMMEDIATE 'CREATE USER BASCULE_CLIENTS NO AUTHENTICATION DEFAULT TABLESPACE USERS QUOTA UNLIMITED ON USERS';
+  END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CLIENTS.schema_version (
+  version NUMBER(19) NOT NULL,
+  description VARCHAR2(200 CHAR) NOT NULL,
+  applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  CONSTRAINT schema_version_pk PRIMARY KEY (version)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+-- version 1: customers, GDPR consents, customer orders and their lines
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CLIENTS.customer (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  code VARCHAR2(20 CHAR) NOT NULL,
+  name VARCHAR2(200 CHAR) NOT NULL,
+  siret VARCHAR2(14 CHAR),
+  vat_number VARCHAR2(20 CHAR),
+  contact_emails VARCHAR2(1000 CHAR),
+  phone VARCHAR2(30 CHAR),
+  billing_line1 VARCHAR2(200 CHAR) NOT NULL,
+  billing_line2 VARCHAR2(200 CHAR),
+  billing_postal_code VARCHAR2(20 CHAR) NOT NULL,
+  billing_city VARCHAR2(100 CHAR) NOT NULL,
+  billing_country VARCHAR2(2 CHAR) NOT NULL,
+  delivery_line1 VARCHAR2(200 CHAR),
+  delivery_line2 VARCHAR2(200 CHAR),
+  delivery_postal_code VARCHAR2(20 CHAR),
+  delivery_city VARCHAR2(100 CHAR),
+  delivery_country VARCHAR2(2 CHAR),
+  payment_terms_days NUMBER(19) NOT NULL,
+  active NUMBER(1) NOT NULL CONSTRAINT customer_active_ck CHECK (active IN (0, 1)),
+  note VARCHAR2(1000 CHAR),
+  CONSTRAINT customer_pk PRIMARY KEY (id),
+  CONSTRAINT customer_code_uq UNIQUE (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CLIENTS.customer_consent (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  customer_id VARCHAR2(36 CHAR) NOT NULL,
+  purpose VARCHAR2(22 CHAR) NOT NULL CONSTRAINT customer_consent_purpose_ck CHECK (purpose IN (''NEWSLETTER'', ''COMMERCIAL_OFFERS'', ''SATISFACTION_SURVEYS'', ''TRADE_SHOW_INVITATIONS'')),
+  granted NUMBER(1) NOT NULL CONSTRAINT customer_consent_granted_ck CHECK (granted IN (0, 1)),
+  collected_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  channel VARCHAR2(60 CHAR) NOT NULL,
+  withdrawn_at TIMESTAMP(6) WITH TIME ZONE,
+  proof VARCHAR2(1000 CHAR),
+  CONSTRAINT customer_consent_pk PRIMARY KEY (id),
+  CONSTRAINT customer_consent_customer_id_purpose_uq UNIQUE (customer_id, purpose),
+  CONSTRAINT customer_consent_customer_id_fk FOREIGN KEY (customer_id) REFERENCES BASCULE_CLIENTS.customer (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CLIENTS.customer_order (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  order_number VARCHAR2(20 CHAR) NOT NULL,
+  customer_code VARCHAR2(20 CHAR) NOT NULL,
+  customer_reference VARCHAR2(60 CHAR),
+  order_date DATE NOT NULL,
+  requested_date DATE NOT NULL,
+  promised_date DATE,
+  currency VARCHAR2(3 CHAR) NOT NULL,
+  note VARCHAR2(1000 CHAR),
+  state VARCHAR2(13 CHAR) NOT NULL CONSTRAINT customer_order_state_ck CHECK (state IN (''DRAFT'', ''CONFIRMED'', ''IN_PRODUCTION'', ''READY'', ''DELIVERED'', ''CLOSED'', ''CANCELLED'')),
+  CONSTRAINT customer_order_pk PRIMARY KEY (id),
+  CONSTRAINT customer_order_order_number_uq UNIQUE (order_number),
+  CONSTRAINT customer_order_customer_code_fk FOREIGN KEY (customer_code) REFERENCES BASCULE_CLIENTS.customer (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CLIENTS.customer_order_line (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  order_id VARCHAR2(36 CHAR) NOT NULL,
+  line_no NUMBER(19) NOT NULL,
+  article_code VARCHAR2(32 CHAR) NOT NULL,
+  description VARCHAR2(500 CHAR) NOT NULL,
+  quantity NUMBER(22,6) NOT NULL,
+  unit_price NUMBER(22,6) NOT NULL,
+  discount_percent NUMBER(22,6) NOT NULL,
+  CONSTRAINT customer_order_line_pk PRIMARY KEY (id),
+  CONSTRAINT customer_order_line_order_id_line_no_uq UNIQUE (order_id, line_no),
+  CONSTRAINT customer_order_line_order_id_fk FOREIGN KEY (order_id) REFERENCES BASCULE_CLIENTS.customer_order (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_CLIENTS.customer_name_ix ON BASCULE_CLIENTS.customer (name)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_CLIENTS.customer_order_customer_ix ON BASCULE_CLIENTS.customer_order (customer_code, order_number)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_CLIENTS.customer_order_state_ix ON BASCULE_CLIENTS.customer_order (state, requested_date)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+

@@ -1,0 +1,9 @@
+//! The fournisseurs repository over the target database.
+
+mod records;
+mod schema;
+mod select;
+mod store;
+
+pub use schema::schema;
+pub use store::{BillWithPayments, FournisseursStore, OrderWithLines};

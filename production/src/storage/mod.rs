@@ -1,0 +1,8 @@
+//! The production repository over the target database.
+
+mod records;
+mod schema;
+mod store;
+
+pub use schema::schema;
+pub use store::{OrderProgress, ProductionStore};
