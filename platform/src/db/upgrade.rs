@@ -139,7 +139,7 @@ pub async fn upgrade(db: &Db, schemas: &[SchemaDef]) -> Result<Vec<Upgraded>, Db
                 .push(", ");
             b.bind(Value::Timestamp(Utc::now())).push(")");
             tx.execute(b.statement()).await?;
-            tracing::info!(
+            tracing::debug!(
                 schema = def.name.as_str(),
                 version = version.number,
                 "schema upgraded"
