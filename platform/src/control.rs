@@ -39,8 +39,7 @@ fn v1() -> Vec<SchemaChange> {
         TableDef::new("checkpoint")
             .required("run_id", T::Id)
             .required("source", SOURCE)
-            .required("position", T::Text(1000))
-            .required("rows_done", T::Int)
+            .required("state", T::LongText)
             .required("updated_at", T::Timestamp)
             .primary_key(&["run_id", "source"])
             .references(&["run_id"], "migration_run", &["id"]),

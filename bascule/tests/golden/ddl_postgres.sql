@@ -50,8 +50,7 @@ CREATE TABLE IF NOT EXISTS control.migration_run (
 CREATE TABLE IF NOT EXISTS control.checkpoint (
   run_id VARCHAR(36) NOT NULL,
   source VARCHAR(500) NOT NULL,
-  position VARCHAR(1000) NOT NULL,
-  rows_done BIGINT NOT NULL,
+  state TEXT NOT NULL,
   updated_at TIMESTAMPTZ NOT NULL,
   CONSTRAINT checkpoint_pk PRIMARY KEY (run_id, source),
   CONSTRAINT checkpoint_run_id_fk FOREIGN KEY (run_id) REFERENCES control.migration_run (id)

@@ -48,8 +48,7 @@ CREATE TABLE IF NOT EXISTS control.migration_run (
 CREATE TABLE IF NOT EXISTS control.checkpoint (
   run_id TEXT NOT NULL,
   source TEXT NOT NULL,
-  position TEXT NOT NULL,
-  rows_done INTEGER NOT NULL,
+  state TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   CONSTRAINT checkpoint_pk PRIMARY KEY (run_id, source),
   CONSTRAINT checkpoint_run_id_fk FOREIGN KEY (run_id) REFERENCES migration_run (id)

@@ -77,7 +77,7 @@ fn decode<T: Record>(mut row: Row) -> Result<Stored<T>, DbError> {
 /// Makes every backend accept and refuse the same values: text within the column's
 /// length, no empty text in a required column (Oracle stores '' as NULL, so an empty
 /// optional text becomes NULL everywhere), decimals within precision and scale.
-fn check_values(
+pub fn check_values(
     table: &TableDef,
     values: Vec<(&'static str, Value)>,
 ) -> Result<Vec<(&'static str, Value)>, DbError> {

@@ -81,8 +81,7 @@ BEGIN
   EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.checkpoint (
   run_id VARCHAR2(36 CHAR) NOT NULL,
   source VARCHAR2(500 CHAR) NOT NULL,
-  position VARCHAR2(1000 CHAR) NOT NULL,
-  rows_done NUMBER(19) NOT NULL,
+  state CLOB NOT NULL,
   updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
   CONSTRAINT checkpoint_pk PRIMARY KEY (run_id, source),
   CONSTRAINT checkpoint_run_id_fk FOREIGN KEY (run_id) REFERENCES BASCULE_CONTROL.migration_run (id)

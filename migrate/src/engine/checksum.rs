@@ -1,0 +1,119 @@
+//! Order-independent checksums of canonical values: the same set of rows gives the same
+//! checksum whatever the order it is read in, on the source side and on the target side.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use bascule_platform::db::Value;
+
+/// The canonical text of a value: the same on every backend for the same value.
+pub fn canonical(value: &Value) -> String {
+    match value {
+        Value::Null(_) => "\u{0}".to_owned(),
+        Value::Bool(b) => if *b { "T" } else { "F" }.to_owned(),
+        Value::Int(i) => format!("I{i}"),
+        Value::Decimal(d) => format!("N{}", d.normalize()),
+        Value::Text(s) => format!("S{s}"),
+        Value::Date(d) => format!("D{}", d.format("%Y-%m-%d")),
+        Value::Timestamp(t) => format!("T{}", t.format("%Y-%m-%dT%H:%M:%S%.6fZ")),
+    }
+}
+
+/// The hash of one row: its columns' canonical texts, in order, unambiguously separated.
+pub fn row_hash<'a>(values: impl IntoIterator<Item = &'a Value>) -> u128 {
+    let mut hasher = Sha256::new();
+    for v in values {
+        let text = canonical(v);
+        hasher.update((text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let mut first = [0_u8; 16];
+    first.copy_from_slice(&digest[..16]);
+    u128::from_le_bytes(first)
+}
+
+/// A multiset of rows summarised: their number and the wrapping sum of their hashes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checksum {
+    pub rows: u64,
+    #[serde(with = "hex")]
+    pub sum: u128,
+}
+
+impl Checksum {
+    pub fn add(&mut self, hash: u128) {
+        self.rows += 1;
+        self.sum = self.sum.wrapping_add(hash);
+    }
+
+    pub fn remove(&mut self, hash: u128) {
+        self.rows = self.rows.saturating_sub(1);
+        self.sum = self.sum.wrapping_sub(hash);
+    }
+
+    pub fn hex(&self) -> String {
+        format!("{:032x}", self.sum)
+    }
+}
+
+mod hex {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{v:032x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        let s = String::deserialize(d)?;
+        u128::from_str_radix(&s, 16).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    #[test]
+    fn order_does_not_matter_but_every_value_does() {
+        let a = [
+            Value::Text("A".into()),
+            Value::Decimal(Decimal::from_str("1.50").unwrap()),
+        ];
+        let b = [
+            Value::Text("B".into()),
+            Value::Null(bascule_platform::db::Kind::Text),
+        ];
+        let mut x = Checksum::default();
+        x.add(row_hash(&a));
+        x.add(row_hash(&b));
+        let mut y = Checksum::default();
+        y.add(row_hash(&b));
+        y.add(row_hash(&a));
+        assert_eq!(x, y);
+        let a2 = [
+            Value::Text("A".into()),
+            Value::Decimal(Decimal::from_str("1.5").unwrap()),
+        ];
+        assert_eq!(
+            row_hash(&a),
+            row_hash(&a2),
+            "1.50 and 1.5 are the same number"
+        );
+        let c = [
+            Value::Text("A".into()),
+            Value::Decimal(Decimal::from_str("1.51").unwrap()),
+        ];
+        assert_ne!(row_hash(&a), row_hash(&c));
+        assert_ne!(
+            row_hash(&[Value::Text("ab".into()), Value::Text("c".into())]),
+            row_hash(&[Value::Text("a".into()), Value::Text("bc".into())])
+        );
+        x.remove(row_hash(&b));
+        assert_eq!(x.rows, 1);
+        let json = serde_json::to_string(&x).unwrap();
+        assert_eq!(serde_json::from_str::<Checksum>(&json).unwrap(), x);
+    }
+}

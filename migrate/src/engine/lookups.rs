@@ -1,0 +1,63 @@
+//! The keys other domains already migrated, loaded once per run for the mapping's lookups.
+
+use std::collections::HashMap;
+
+use bascule_platform::db::schema::SchemaName;
+use bascule_platform::db::{Exec, Kind, SqlBuilder};
+
+use super::EngineError;
+use super::plan::Plan;
+use crate::mapping::lookup::{LookupIndex, LookupSource};
+
+#[derive(Debug, Default)]
+pub struct LookupTables {
+    indexes: HashMap<(String, String, String, String), LookupIndex>,
+}
+
+impl LookupTables {
+    /// Reads every (by, returns) pair the plan's lookups need. A lookup into an empty
+    /// entity stops the run: its domain has not been migrated yet.
+    pub async fn load(e: &mut impl Exec, plan: &Plan) -> Result<Self, EngineError> {
+        let mut indexes = HashMap::new();
+        for key in &plan.lookups {
+            let (domain, entity, by, returns) = key;
+            let schema = SchemaName::parse(domain)
+                .ok_or_else(|| EngineError::Plan(format!("unknown domain {domain} in a lookup")))?;
+            let mut b = SqlBuilder::new(e.dialect());
+            b.push(&format!(
+                "SELECT {by} AS k, {returns} AS v FROM {}",
+                e.dialect().table(schema, entity)
+            ));
+            let rows = e
+                .fetch(b.query(&[("k", Kind::Text), ("v", Kind::Text)]))
+                .await?;
+            if rows.is_empty() {
+                return Err(EngineError::Plan(format!(
+                    "the {} mapping looks up {domain}.{entity}, which is empty: migrate {domain} first",
+                    plan.domain
+                )));
+            }
+            let mut pairs = Vec::with_capacity(rows.len());
+            for mut row in rows {
+                let k: Option<String> = row.get("k")?;
+                let v: Option<String> = row.get("v")?;
+                if let (Some(k), Some(v)) = (k, v) {
+                    pairs.push((k, v));
+                }
+            }
+            indexes.insert(key.clone(), LookupIndex::new(pairs));
+        }
+        Ok(Self { indexes })
+    }
+}
+
+impl LookupSource for LookupTables {
+    fn index(&self, domain: &str, entity: &str, by: &str, returns: &str) -> Option<&LookupIndex> {
+        self.indexes.get(&(
+            domain.to_owned(),
+            entity.to_owned(),
+            by.to_owned(),
+            returns.to_owned(),
+        ))
+    }
+}

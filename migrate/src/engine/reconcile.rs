@@ -1,0 +1,250 @@
+//! After the load: every table must balance (read = loaded + merged + quarantined) and
+//! every entity's source-side checksum must equal the checksum of the target read back.
+
+use std::collections::{BTreeMap, HashMap};
+
+use bascule_platform::db::schema::SchemaName;
+use bascule_platform::db::{DbError, Exec, Kind, SqlBuilder};
+
+use super::checksum::{Checksum, canonical};
+use super::entity::{Catalog, EntityLoader};
+use super::load::{FeedCounts, business_columns, stored_hash};
+use super::plan::Plan;
+use super::report::{
+    EntityReport, MergedRecord, QuarantinedRecord, RunReport, SkippedRecord, TableReport,
+};
+
+/// Reads the whole entity table back: its checksum, and each row's natural key by id.
+pub async fn target_checksum(
+    e: &mut impl Exec,
+    loader: &dyn EntityLoader,
+) -> Result<(Checksum, HashMap<String, Vec<String>>), DbError> {
+    let table = loader.table();
+    let columns = business_columns(table);
+    let mut select = vec![("id", Kind::Text)];
+    select.extend(columns.iter().copied());
+    let names: Vec<&str> = select.iter().map(|(n, _)| *n).collect();
+    let mut b = SqlBuilder::new(e.dialect());
+    b.push(&format!(
+        "SELECT {} FROM {}",
+        names.join(", "),
+        e.dialect().table(loader.schema(), table.name)
+    ));
+    let mut sum = Checksum::default();
+    let mut rows_by_id = HashMap::new();
+    for mut row in e.fetch(b.query(&select)).await? {
+        let id: String = row.get("id")?;
+        let values = row.values()[1..].to_vec();
+        sum.add(stored_hash(&id, &values));
+        rows_by_id.insert(id, values.iter().map(canonical).collect());
+    }
+    Ok((sum, rows_by_id))
+}
+
+#[derive(Debug)]
+pub struct ReportInputs<'a> {
+    pub run_id: &'a str,
+    pub plan: &'a Plan,
+    pub catalog: &'a Catalog,
+    /// Per feed, in plan order: its counts and seconds.
+    pub counts: Vec<(FeedCounts, f64)>,
+    pub checksums: &'a BTreeMap<String, Checksum>,
+}
+
+/// Builds the report of a run from its counts, the quarantine and crosswalk it wrote,
+/// and the target read back.
+pub async fn build_report(
+    e: &mut impl Exec,
+    inputs: &ReportInputs<'_>,
+) -> Result<RunReport, DbError> {
+    let plan = inputs.plan;
+    let mut entities = Vec::new();
+    let mut keys_by_entity: HashMap<String, HashMap<String, String>> = HashMap::new();
+    for (name, entity) in &plan.entities {
+        let Some(loader) = inputs.catalog.get(name) else {
+            continue;
+        };
+        let (target, rows) = target_checksum(e, loader).await?;
+        let source = inputs.checksums.get(name).copied().unwrap_or_default();
+        let columns = business_columns(loader.table());
+        let key_at: Vec<usize> = entity
+            .key
+            .iter()
+            .filter_map(|k| columns.iter().position(|(n, _)| n == k))
+            .collect();
+        let keys: HashMap<String, String> = rows
+            .iter()
+            .map(|(id, values)| {
+                (
+                    id.clone(),
+                    key_at
+                        .iter()
+                        .map(|i| values[*i].get(1..).unwrap_or_default().to_owned())
+                        .collect::<Vec<_>>()
+                        .join(" / "),
+                )
+            })
+            .collect();
+        let mut differences = Vec::new();
+        if source.rows != target.rows {
+            differences.push(format!(
+                "{} rows expected from the sources, {} in the target",
+                source.rows, target.rows
+            ));
+        }
+        if source.sum != target.sum {
+            differences.push("the values read back differ from the values loaded".to_owned());
+        }
+        entities.push(EntityReport {
+            entity: name.clone(),
+            source_rows: source.rows,
+            source_checksum: source.hex(),
+            target_rows: target.rows,
+            target_checksum: target.hex(),
+            reconciled: differences.is_empty(),
+            differences,
+        });
+        keys_by_entity.insert(name.clone(), keys);
+    }
+    let mut tables = Vec::new();
+    for (feed, (counts, seconds)) in plan.feeds.iter().zip(&inputs.counts) {
+        let source = plan
+            .sources
+            .get(&feed.source)
+            .map_or_else(|| feed.source.clone(), |s| s.display());
+        let quarantined_records = quarantined(e, inputs.run_id, &feed.label()).await?;
+        let keys = keys_by_entity.get(&feed.entity);
+        let merged_records = merged(
+            e,
+            inputs.run_id,
+            &plan.domain,
+            &feed.entity,
+            &format!("{}/{}:", feed.source, feed.table),
+        )
+        .await?
+        .into_iter()
+        .map(|(legacy_key, locator, id)| MergedRecord {
+            locator,
+            legacy_key,
+            into: keys.and_then(|k| k.get(&id)).cloned().unwrap_or(id),
+        })
+        .collect();
+        tables.push(TableReport {
+            source,
+            table: feed.table.clone(),
+            entity: feed.entity.clone(),
+            read: counts.read,
+            loaded: counts.loaded,
+            merged: counts.merged,
+            quarantined: counts.quarantined,
+            skipped: counts.skipped,
+            balanced: counts.read == counts.loaded + counts.merged + counts.quarantined,
+            duration_seconds: *seconds,
+            #[allow(clippy::cast_precision_loss)]
+            rows_per_second: if *seconds > 0.0 {
+                (counts.read + counts.skipped) as f64 / seconds
+            } else {
+                0.0
+            },
+            quarantined_by_rule: counts.quarantined_by_rule.clone(),
+            quarantined_records,
+            merged_records,
+            skipped_records: counts
+                .skipped_rows
+                .iter()
+                .map(|(l, r)| SkippedRecord {
+                    locator: l.clone(),
+                    reason: r.clone(),
+                })
+                .collect(),
+        });
+    }
+    let reconciled = entities.iter().all(|e| e.reconciled) && tables.iter().all(|t| t.balanced);
+    Ok(RunReport {
+        schema_version: 0,
+        run_id: inputs.run_id.to_owned(),
+        domain: plan.domain.clone(),
+        mapping: plan.file.clone(),
+        target: String::new(),
+        dry_run: false,
+        started_at: String::new(),
+        finished_at: String::new(),
+        duration_seconds: 0.0,
+        status: if reconciled { "succeeded" } else { "failed" }.to_owned(),
+        reconciled,
+        tables,
+        entities,
+    })
+}
+
+async fn quarantined(
+    e: &mut impl Exec,
+    run_id: &str,
+    source: &str,
+) -> Result<Vec<QuarantinedRecord>, DbError> {
+    let mut b = SqlBuilder::new(e.dialect());
+    b.push(&format!(
+        "SELECT locator, rule, message, raw_values FROM {} WHERE run_id = ",
+        e.dialect().table(SchemaName::Control, "quarantine")
+    ));
+    b.bind(run_id)
+        .push(" AND source = ")
+        .bind(super::control::truncate(source, 500))
+        .push(" ORDER BY created_at, id");
+    let cols = [
+        ("locator", Kind::Text),
+        ("rule", Kind::Text),
+        ("message", Kind::Text),
+        ("raw_values", Kind::Text),
+    ];
+    let mut out = Vec::new();
+    for mut row in e.fetch(b.query(&cols)).await? {
+        let raw: String = row.get("raw_values")?;
+        out.push(QuarantinedRecord {
+            locator: row.get("locator")?,
+            rule: row.get("rule")?,
+            message: row.get("message")?,
+            raw: serde_json::from_str(&raw).unwrap_or(serde_json::Value::String(raw)),
+        });
+    }
+    Ok(out)
+}
+
+/// (legacy key, locator, new id) of the records of a feed merged into another in this run.
+async fn merged(
+    e: &mut impl Exec,
+    run_id: &str,
+    domain: &str,
+    entity: &str,
+    prefix: &str,
+) -> Result<Vec<(String, String, String)>, DbError> {
+    let mut b = SqlBuilder::new(e.dialect());
+    b.push(&format!(
+        "SELECT legacy_key, source, new_id FROM {} WHERE run_id = ",
+        e.dialect().table(SchemaName::Control, "crosswalk")
+    ));
+    b.bind(run_id)
+        .push(" AND domain = ")
+        .bind(domain)
+        .push(" AND entity = ")
+        .bind(entity);
+    b.push(" AND matched_by = ")
+        .bind("merge")
+        .push(" AND legacy_key LIKE ")
+        .bind(format!("{prefix}%"));
+    b.push(" ORDER BY legacy_key");
+    let cols = [
+        ("legacy_key", Kind::Text),
+        ("source", Kind::Text),
+        ("new_id", Kind::Text),
+    ];
+    let mut out = Vec::new();
+    for mut row in e.fetch(b.query(&cols)).await? {
+        out.push((
+            row.get("legacy_key")?,
+            row.get("source")?,
+            row.get("new_id")?,
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,381 @@
+//! Runs a plan: each feed streamed from its source on a blocking thread, processed and
+//! loaded batch by batch, each batch committed with its checkpoint; then reconciliation
+//! and the report.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use bascule_platform::db::{Db, DbError, Exec, Tx};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use super::EngineError;
+use super::checksum::Checksum;
+use super::control;
+use super::entity::Catalog;
+use super::load::{FeedCounts, LoadTarget, load_batch};
+use super::lookups::LookupTables;
+use super::plan::{Feed, Plan};
+use super::progress::Progress;
+use super::reconcile;
+use super::record::{Outcome, Reject, process, resolve};
+use super::report::{REPORT_SCHEMA_VERSION, RunReport};
+use super::source_thread::{Msg, spawn_reader};
+use crate::mapping::transform::TransformContext;
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Do everything, then roll back.
+    pub dry_run: bool,
+    /// Records per transaction.
+    pub batch_size: usize,
+    /// Who runs it, for the run record.
+    pub user: String,
+    /// Start afresh even when an unfinished run of the domain exists.
+    pub restart: bool,
+    /// Show progress bars (on a terminal).
+    pub progress: bool,
+    /// The target as shown in the report.
+    pub target_display: String,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            dry_run: false,
+            batch_size: 500,
+            user: "bascule".into(),
+            restart: false,
+            progress: false,
+            target_display: String::new(),
+        }
+    }
+}
+
+/// What is saved with every batch of a feed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct FeedState {
+    position: Option<crate::source::Position>,
+    counts: FeedCounts,
+    done: bool,
+    seconds: f64,
+}
+
+const SKIPPED_LISTED: usize = 10_000;
+
+fn feed_part(index: usize, feed: &Feed) -> String {
+    format!("feed {index}: {}", feed.label())
+}
+
+fn entity_part(entity: &str) -> String {
+    format!("entity: {entity}")
+}
+
+/// A transaction per batch, or one for the whole run when nothing must be kept.
+enum Scope {
+    PerBatch,
+    Whole(Tx),
+}
+
+/// Runs the migration described by `plan` into `db`.
+pub async fn run(
+    db: &Db,
+    plan: &Plan,
+    catalog: &Catalog,
+    options: &RunOptions,
+) -> Result<RunReport, EngineError> {
+    let started = Utc::now();
+    let clock = Instant::now();
+    let mut scope = if options.dry_run {
+        Scope::Whole(db.begin().await?)
+    } else {
+        Scope::PerBatch
+    };
+    let mut e = db.clone();
+
+    let resumed = if options.dry_run || options.restart {
+        None
+    } else {
+        control::unfinished_run(&mut e, &plan.domain).await?
+    };
+    let run_id = match (&resumed, &mut scope) {
+        (Some(id), _) => {
+            tracing::info!(run = %id, domain = %plan.domain, "resuming the unfinished run");
+            id.clone()
+        }
+        (None, Scope::Whole(tx)) => {
+            control::start_run(tx, &plan.domain, true, &options.user).await?
+        }
+        (None, Scope::PerBatch) => {
+            control::start_run(&mut e, &plan.domain, false, &options.user).await?
+        }
+    };
+
+    let lookups = match &mut scope {
+        Scope::Whole(tx) => LookupTables::load(tx, plan).await?,
+        Scope::PerBatch => LookupTables::load(&mut e, plan).await?,
+    };
+    let mut checksums: BTreeMap<String, Checksum> = BTreeMap::new();
+    for entity in plan.entities.keys() {
+        let saved = match &mut scope {
+            Scope::Whole(tx) => {
+                control::load_state::<Checksum>(tx, &run_id, &entity_part(entity)).await?
+            }
+            Scope::PerBatch => {
+                control::load_state::<Checksum>(&mut e, &run_id, &entity_part(entity)).await?
+            }
+        };
+        let sum = match saved {
+            Some(s) => s,
+            None => {
+                let loader = catalog
+                    .get(entity)
+                    .ok_or_else(|| EngineError::Plan(format!("unknown entity {entity}")))?;
+                match &mut scope {
+                    Scope::Whole(tx) => reconcile::target_checksum(tx, loader).await?.0,
+                    Scope::PerBatch => reconcile::target_checksum(&mut e, loader).await?.0,
+                }
+            }
+        };
+        checksums.insert(entity.clone(), sum);
+    }
+
+    let priorities: HashMap<String, i32> = plan
+        .feeds
+        .iter()
+        .map(|f| (format!("{}/{}", f.source, f.table), f.priority))
+        .collect();
+    let mut states = Vec::new();
+    for (index, feed) in plan.feeds.iter().enumerate() {
+        let state = run_feed(
+            db,
+            &mut scope,
+            plan,
+            catalog,
+            options,
+            &run_id,
+            index,
+            feed,
+            &lookups,
+            &priorities,
+            &mut checksums,
+        )
+        .await?;
+        states.push(state);
+    }
+
+    let finished = Utc::now();
+    let inputs = reconcile::ReportInputs {
+        run_id: &run_id,
+        plan,
+        catalog,
+        counts: states
+            .iter()
+            .map(|s| (s.counts.clone(), s.seconds))
+            .collect(),
+        checksums: &checksums,
+    };
+    let mut report = match &mut scope {
+        Scope::Whole(tx) => reconcile::build_report(tx, &inputs).await?,
+        Scope::PerBatch => reconcile::build_report(&mut e, &inputs).await?,
+    };
+    report.schema_version = REPORT_SCHEMA_VERSION;
+    report.target = options.target_display.clone();
+    report.dry_run = options.dry_run;
+    report.started_at = started.to_rfc3339();
+    report.finished_at = finished.to_rfc3339();
+    report.duration_seconds = clock.elapsed().as_secs_f64();
+    let summary = serde_json::to_string(&report).map_err(|e| EngineError::Plan(e.to_string()))?;
+    let status = if report.reconciled {
+        "SUCCEEDED"
+    } else {
+        "FAILED"
+    };
+    match scope {
+        Scope::Whole(tx) => tx.rollback().await?,
+        Scope::PerBatch => control::finish_run(&mut e, &run_id, status, &summary).await?,
+    }
+    Ok(report)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_feed(
+    db: &Db,
+    scope: &mut Scope,
+    plan: &Plan,
+    catalog: &Catalog,
+    options: &RunOptions,
+    run_id: &str,
+    index: usize,
+    feed: &Feed,
+    lookups: &LookupTables,
+    priorities: &HashMap<String, i32>,
+    checksums: &mut BTreeMap<String, Checksum>,
+) -> Result<FeedState, EngineError> {
+    let part = feed_part(index, feed);
+    let mut state: FeedState = match scope {
+        Scope::Whole(tx) => control::load_state(tx, run_id, &part).await?,
+        Scope::PerBatch => control::load_state(&mut db.clone(), run_id, &part).await?,
+    }
+    .unwrap_or_default();
+    if state.done {
+        return Ok(state);
+    }
+    let source = plan
+        .sources
+        .get(&feed.source)
+        .ok_or_else(|| EngineError::Plan(format!("unknown source {}", feed.source)))?;
+    let loader = catalog
+        .get(&feed.entity)
+        .ok_or_else(|| EngineError::Plan(format!("unknown entity {}", feed.entity)))?;
+    let entity = plan
+        .entities
+        .get(&feed.entity)
+        .ok_or_else(|| EngineError::Plan(format!("no key for {}", feed.entity)))?;
+    let source_display = source.display();
+    let quarantine_source = feed.label();
+    let feed_prefix = format!("{}/{}", feed.source, feed.table);
+    let target = LoadTarget {
+        domain: &plan.domain,
+        run_id,
+        entity_name: &feed.entity,
+        loader,
+        entity,
+        feed_prefix: &feed_prefix,
+        source_display: &source_display,
+        priorities,
+    };
+
+    let (mut rx, reader) = spawn_reader(
+        source.clone(),
+        feed.table.clone(),
+        feed.read.clone(),
+        state.position.clone(),
+        options.batch_size,
+    );
+    let mut progress = Progress::new(options.progress, &feed.label());
+    let clock = Instant::now();
+    let base_seconds = state.seconds;
+    let mut resolved = None;
+    let mut ctx = TransformContext {
+        lookups,
+        matches: Vec::new(),
+        today: Utc::now().date_naive(),
+    };
+    while let Some(msg) = rx.recv().await {
+        match msg {
+            Msg::Columns(columns) => {
+                resolved = Some(resolve(feed, &columns).map_err(|m| {
+                    EngineError::Mapping(super::MappingLineError {
+                        file: plan.file.clone(),
+                        line: feed.line,
+                        message: m,
+                    })
+                })?);
+            }
+            Msg::Total(n) => progress.set_total(n),
+            Msg::Source(error) => return Err(EngineError::Source(error)),
+            Msg::Batch(records, position) => {
+                let Some(resolved) = &resolved else { continue };
+                let mut rejects: Vec<Reject> = Vec::new();
+                let mut ready = Vec::new();
+                for record in &records {
+                    match process(feed, resolved, loader, entity, record, &mut ctx) {
+                        Outcome::Skipped {
+                            locator, reason, ..
+                        } => {
+                            state.counts.skipped += 1;
+                            if state.counts.skipped_rows.len() < SKIPPED_LISTED {
+                                state.counts.skipped_rows.push((locator, reason));
+                            }
+                        }
+                        Outcome::Quarantined(r) => {
+                            state.counts.read += 1;
+                            state.counts.quarantined += 1;
+                            *state
+                                .counts
+                                .quarantined_by_rule
+                                .entry(r.rule.clone())
+                                .or_default() += 1;
+                            rejects.push(r);
+                        }
+                        Outcome::Ready(r) => {
+                            state.counts.read += 1;
+                            ready.push(r);
+                        }
+                    }
+                }
+                state.position = Some(position);
+                state.seconds = base_seconds + clock.elapsed().as_secs_f64();
+                let sum = checksums.entry(feed.entity.clone()).or_default();
+                match scope {
+                    Scope::Whole(tx) => {
+                        commit_batch(
+                            tx,
+                            &target,
+                            &plan.domain,
+                            run_id,
+                            &quarantine_source,
+                            &part,
+                            &rejects,
+                            ready,
+                            &mut state,
+                            sum,
+                        )
+                        .await?;
+                    }
+                    Scope::PerBatch => {
+                        let mut tx = db.begin().await?;
+                        commit_batch(
+                            &mut tx,
+                            &target,
+                            &plan.domain,
+                            run_id,
+                            &quarantine_source,
+                            &part,
+                            &rejects,
+                            ready,
+                            &mut state,
+                            sum,
+                        )
+                        .await?;
+                        tx.commit().await?;
+                    }
+                }
+                progress.advance(records.len() as u64);
+            }
+        }
+    }
+    reader
+        .await
+        .map_err(|e| EngineError::Plan(format!("the source reader stopped: {e}")))?;
+    state.seconds = base_seconds + clock.elapsed().as_secs_f64();
+    state.done = true;
+    match scope {
+        Scope::Whole(tx) => control::save_state(tx, run_id, &part, &state).await?,
+        Scope::PerBatch => control::save_state(&mut db.clone(), run_id, &part, &state).await?,
+    }
+    progress.finish(&state.counts);
+    Ok(state)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn commit_batch(
+    e: &mut impl Exec,
+    target: &LoadTarget<'_>,
+    domain: &str,
+    run_id: &str,
+    quarantine_source: &str,
+    part: &str,
+    rejects: &[Reject],
+    ready: Vec<super::record::Ready>,
+    state: &mut FeedState,
+    checksum: &mut Checksum,
+) -> Result<(), DbError> {
+    control::quarantine(e, run_id, domain, quarantine_source, rejects).await?;
+    load_batch(e, target, ready, &mut state.counts, checksum).await?;
+    control::save_state(e, run_id, part, state).await?;
+    control::save_state(e, run_id, &entity_part(target.entity_name), checksum).await?;
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! The migration engine, independent of gRPC: streaming legacy sources, declarative
+//! mappings, validation and quarantine, checkpointed loads, reconciliation and reports.
+
+pub mod engine;
+pub mod mapping;
+pub mod source;
