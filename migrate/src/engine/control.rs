@@ -208,6 +208,8 @@ pub fn truncate(s: &str, max: usize) -> String {
 pub struct Crossing {
     pub new_id: String,
     pub matched_by: String,
+    /// The run that recorded it.
+    pub run_id: Option<String>,
 }
 
 /// The crosswalk entries of these legacy keys.
@@ -221,7 +223,7 @@ pub async fn crosswalk_get(
     for chunk in keys.chunks(500) {
         let mut b = SqlBuilder::new(e.dialect());
         b.push(&format!(
-            "SELECT legacy_key, new_id, matched_by FROM {} WHERE domain = ",
+            "SELECT legacy_key, new_id, matched_by, run_id FROM {} WHERE domain = ",
             table(e, "crosswalk")
         ));
         b.bind(domain)
@@ -239,15 +241,15 @@ pub async fn crosswalk_get(
             ("legacy_key", Kind::Text),
             ("new_id", Kind::Text),
             ("matched_by", Kind::Text),
+            ("run_id", Kind::Text),
         ];
         for mut row in e.fetch(b.query(&cols)).await? {
-            out.insert(
-                row.get("legacy_key")?,
-                Crossing {
-                    new_id: row.get("new_id")?,
-                    matched_by: row.get("matched_by")?,
-                },
-            );
+            let crossing = Crossing {
+                new_id: row.get("new_id")?,
+                matched_by: row.get("matched_by")?,
+                run_id: row.get("run_id")?,
+            };
+            out.insert(row.get("legacy_key")?, crossing);
         }
     }
     Ok(out)

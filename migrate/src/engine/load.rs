@@ -194,6 +194,7 @@ pub async fn load_batch(
     let own_priority = t.priorities.get(t.feed_prefix).copied().unwrap_or(0);
 
     let mut touched: Vec<String> = Vec::new();
+    let mut seen_legacy: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut crosswalk = Vec::new();
     for ready in batch {
         let values = ready.values;
@@ -207,8 +208,25 @@ pub async fn load_batch(
             })
             .collect();
         let key = key_text(&ready.key);
-        let (id, merged) = match crossings.get(&ready.legacy_key) {
-            Some(Crossing { new_id, matched_by }) => (new_id.clone(), matched_by == "merge"),
+        // A legacy key seen twice in one run is a duplicate in the source, not a re-run:
+        // the second record merges by natural key and gets a crosswalk key of its own.
+        let repeated = !seen_legacy.insert(ready.legacy_key.clone());
+        let crossing = crossings
+            .get(&ready.legacy_key)
+            .filter(|c| !repeated && c.run_id.as_deref() != Some(t.run_id));
+        let legacy_key = if repeated
+            || crossings
+                .get(&ready.legacy_key)
+                .is_some_and(|c| c.run_id.as_deref() == Some(t.run_id))
+        {
+            format!("{}#{}", ready.legacy_key, ready.ordinal)
+        } else {
+            ready.legacy_key.clone()
+        };
+        let (id, merged) = match crossing {
+            Some(Crossing {
+                new_id, matched_by, ..
+            }) => (new_id.clone(), matched_by == "merge"),
             None => match by_key.get(&key) {
                 Some(id) => (id.clone(), true),
                 None => (new_id(), false),
@@ -258,7 +276,7 @@ pub async fn load_batch(
         }
         let how = if merged { "merge" } else { "new" };
         crosswalk.push((
-            ready.legacy_key.clone(),
+            legacy_key,
             id.clone(),
             format!("{} {}", t.source_display, ready.locator),
             how.to_owned(),

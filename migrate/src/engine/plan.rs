@@ -160,7 +160,7 @@ fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<S
         .into_iter()
         .map(|k| {
             (
-                strsim::normalized_levenshtein(&name.to_lowercase(), &k.to_lowercase()),
+                strsim::normalized_damerau_levenshtein(&name.to_lowercase(), &k.to_lowercase()),
                 k,
             )
         })

@@ -215,11 +215,10 @@ pub fn process(
             format!("the key {} is empty", entity.key.join(", ")),
         ));
     }
+    // Without declared key columns a record is known by where it stands in its source;
+    // mappings of databases declare their primary key instead, which survives edits.
     let legacy = if resolved.legacy_key.is_empty() {
-        key.iter()
-            .map(super::checksum::canonical)
-            .collect::<Vec<_>>()
-            .join("|")
+        record.locator.clone()
     } else {
         resolved
             .legacy_key

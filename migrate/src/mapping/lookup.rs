@@ -17,7 +17,7 @@ use super::spec::MatchMode;
 const TIE: f64 = 1e-9;
 
 /// Gives the lookup indexes of the entities already migrated.
-pub trait LookupSource {
+pub trait LookupSource: Send + Sync {
     /// The index of `domain`'s `entity` comparing values with its field `by` and returning
     /// its field `returns`; `None` when that entity has not been migrated (yet).
     fn index(&self, domain: &str, entity: &str, by: &str, returns: &str) -> Option<&LookupIndex>;

@@ -95,11 +95,7 @@ impl Db {
             // IMMEDIATE takes the write lock up front: a deferred transaction that reads
             // then writes can deadlock with another writer, and SQLite then fails at once
             // instead of waiting.
-            Backend::Sqlite(p) => TxInner::Sqlite(
-                p.begin_with("BEGIN IMMEDIATE")
-                    .await
-                    .map_err(map_sqlx_error)?,
-            ),
+            Backend::Sqlite(p) => TxInner::Sqlite(sqlite::begin(p).await?),
             Backend::Postgres(p) => TxInner::Postgres(p.begin().await.map_err(map_sqlx_error)?),
             Backend::Oracle(p) => TxInner::Oracle(p.begin().await?),
         };

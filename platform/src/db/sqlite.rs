@@ -63,6 +63,18 @@ pub(super) async fn connect(dir: &Path) -> Result<SqlitePool, DbError> {
                 Ok(())
             })
         })
+        // A task cancelled in the middle of a transaction can leave its connection
+        // inside that transaction (sqlx 0.8 loses track of it when the queued rollback
+        // fails): such a connection cannot begin a new transaction, so it is closed
+        // instead of going back to the pool.
+        .after_release(|conn, _meta| {
+            Box::pin(async move {
+                match sqlx::Connection::begin_with(&mut *conn, "BEGIN").await {
+                    Ok(tx) => tx.rollback().await.map(|()| true),
+                    Err(_) => Ok(false),
+                }
+            })
+        })
         .connect_with(options)
         .await
         .map_err(|e| connect_error(e.to_string()))
@@ -145,4 +157,19 @@ fn decode(row: &SqliteRow, query: &Query) -> Result<Row, DbError> {
 
 fn bad(column: &str, text: &str, e: impl std::fmt::Display) -> DbError {
     DbError::Decode(format!("column {column}: {text:?}: {e}"))
+}
+
+/// Begins a write transaction. A pooled connection left inside a cancelled transaction
+/// refuses to begin; it is closed on release, so the next attempt gets another one.
+pub(super) async fn begin(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, Sqlite>, DbError> {
+    let mut attempts = 0;
+    loop {
+        match pool.begin_with("BEGIN IMMEDIATE").await {
+            Ok(tx) => return Ok(tx),
+            Err(sqlx::Error::InvalidSavePointStatement) if attempts < 5 => attempts += 1,
+            Err(e) => return Err(map_sqlx_error(e)),
+        }
+    }
 }
