@@ -283,15 +283,25 @@ fn ragged_rows_are_returned_padded_or_cut_and_flagged() {
         .iter()
         .map(|r| (r.locator.as_str(), r.cells.clone()))
         .collect();
+    let defects: Vec<Option<&str>> = records.iter().map(|r| r.defect.as_deref()).collect();
+    assert_eq!(
+        defects,
+        [
+            Some("the line has 2 fields, the header 3"),
+            Some("the line has 4 fields, the header 3"),
+            None,
+            None
+        ]
+    );
     assert_eq!(
         got,
         [
             (
-                "line 2 (2 fields, expected 3)",
+                "line 2",
                 vec![text("1"), text("2"), Cell::Null]
             ),
             (
-                "line 3 (4 fields, expected 3)",
+                "line 3",
                 vec![text("1"), text("2"), text("3")]
             ),
             ("line 4", vec![text("5"), text("6"), text("7")]),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use bascule_platform::db::record::{new_id, now};
 use bascule_platform::db::schema::SchemaName;
-use bascule_platform::db::{DbError, Exec, Kind, SqlBuilder, Statement, Value};
+use bascule_platform::db::{DbError, Dialect, Exec, Kind, SqlBuilder, Statement, Value};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::record::Reject;
@@ -139,57 +139,36 @@ pub async fn save_state<T: Serialize>(
 }
 
 /// Stores refused records of one source table.
-pub async fn quarantine(
-    e: &mut impl Exec,
-    run_id: &str,
-    domain: &str,
-    source: &str,
-    rejects: &[Reject],
-) -> Result<(), DbError> {
-    for r in rejects {
-        let raw: serde_json::Map<String, serde_json::Value> = r
-            .raw
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    v.clone()
-                        .map_or(serde_json::Value::Null, serde_json::Value::String),
-                )
-            })
-            .collect();
-        let t = now();
-        let mut b = SqlBuilder::new(e.dialect());
-        b.push(&format!(
-            "INSERT INTO {} (id, revision, created_at, updated_at, run_id, domain, source, locator, rule, message, raw_values, status) VALUES (",
-            table(e, "quarantine")
-        ));
-        b.bind(new_id())
-            .push(", ")
-            .bind(1_i64)
-            .push(", ")
-            .bind(t)
-            .push(", ")
-            .bind(t)
-            .push(", ");
-        b.bind(run_id)
-            .push(", ")
-            .bind(domain)
-            .push(", ")
-            .bind(truncate(source, 500))
-            .push(", ");
-        b.bind(truncate(&r.locator, 500))
-            .push(", ")
-            .bind(truncate(&r.rule, 100))
-            .push(", ");
-        b.bind(truncate(&r.message, 1000))
-            .push(", ")
-            .bind(serde_json::Value::Object(raw).to_string())
-            .push(", ");
-        b.bind("OPEN").push(")");
-        e.execute(b.statement()).await?;
-    }
-    Ok(())
+pub async fn quarantine(e: &mut impl Exec, run_id: &str, domain: &str, source: &str, rejects: &[Reject]) -> Result<(), DbError> {
+    let t = now();
+    let rows = rejects
+        .iter()
+        .map(|r| {
+            let raw: serde_json::Map<String, serde_json::Value> = r
+                .raw
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone().map_or(serde_json::Value::Null, serde_json::Value::String)))
+                .collect();
+            vec![
+                Value::Text(new_id()),
+                Value::Int(1),
+                Value::Timestamp(t),
+                Value::Timestamp(t),
+                run_id.into(),
+                domain.into(),
+                truncate(source, 500).into(),
+                truncate(&r.locator, 500).into(),
+                truncate(&r.rule, 100).into(),
+                truncate(&r.message, 1000).into(),
+                serde_json::Value::Object(raw).to_string().into(),
+                "OPEN".into(),
+            ]
+        })
+        .collect();
+    let names = [
+        "id", "revision", "created_at", "updated_at", "run_id", "domain", "source", "locator", "rule", "message", "raw_values", "status",
+    ];
+    super::load::insert_rows(e, &table(e, "quarantine"), &names, rows).await
 }
 
 /// Cuts a text to `max` characters, marking the cut, so that a long message never fails a write.
@@ -255,7 +234,8 @@ pub async fn crosswalk_get(
     Ok(out)
 }
 
-/// Records (or re-records) where legacy records went.
+/// Records (or re-records) where legacy records went: (legacy key, new id, source,
+/// matched by, score) for each.
 pub async fn crosswalk_put(
     e: &mut impl Exec,
     domain: &str,
@@ -263,38 +243,55 @@ pub async fn crosswalk_put(
     run_id: &str,
     entries: &[(String, String, String, String, Option<f64>)],
 ) -> Result<(), DbError> {
-    let cols = [
-        "domain",
-        "entity",
-        "legacy_key",
-        "new_id",
-        "source",
-        "matched_by",
-        "score",
-        "run_id",
-        "created_at",
-    ];
-    let sql = e.dialect().upsert(
-        &table(e, "crosswalk"),
-        &cols,
-        &["domain", "entity", "legacy_key"],
-    );
+    let cols = ["domain", "entity", "legacy_key", "new_id", "source", "matched_by", "score", "run_id", "created_at"];
+    let key = ["domain", "entity", "legacy_key"];
+    let t = now();
+    // One statement may not touch the same key twice: the last entry of a key wins.
+    let mut by_key: HashMap<String, Vec<Value>> = HashMap::new();
+    let mut order = Vec::new();
     for (legacy_key, new_id, source, matched_by, score) in entries {
-        let score = score
-            .and_then(rust_decimal::Decimal::from_f64_retain)
-            .map(|d| d.round_dp(6));
-        let params: Vec<Value> = vec![
+        let legacy_key = truncate(legacy_key, 400);
+        let score = score.and_then(rust_decimal::Decimal::from_f64_retain).map(|d| d.round_dp(6));
+        let row = vec![
             domain.into(),
             entity.into(),
-            truncate(legacy_key, 400).into(),
+            legacy_key.clone().into(),
             new_id.clone().into(),
             truncate(source, 500).into(),
             matched_by.clone().into(),
             score.into(),
             run_id.into(),
-            now().into(),
+            t.into(),
         ];
-        e.execute(Statement::new(sql.clone(), params)).await?;
+        if by_key.insert(legacy_key.clone(), row).is_none() {
+            order.push(legacy_key);
+        }
+    }
+    let rows: Vec<Vec<Value>> = order.into_iter().filter_map(|k| by_key.remove(&k)).collect();
+    let tname = table(e, "crosswalk");
+    match e.dialect() {
+        Dialect::Oracle => {
+            let sql = e.dialect().upsert(&tname, &cols, &key);
+            for row in rows {
+                e.execute(Statement::new(sql.clone(), row)).await?;
+            }
+        }
+        Dialect::Sqlite | Dialect::Postgres => {
+            for chunk in rows.chunks(300) {
+                let mut b = SqlBuilder::new(e.dialect());
+                b.push(&format!("INSERT INTO {tname} ({}) VALUES ", cols.join(", ")));
+                for (i, row) in chunk.iter().enumerate() {
+                    b.push(if i == 0 { "(" } else { ", (" });
+                    for (j, v) in row.iter().enumerate() {
+                        b.push(if j == 0 { "" } else { ", " }).bind(v.clone());
+                    }
+                    b.push(")");
+                }
+                let updates: Vec<String> = cols.iter().filter(|c| !key.contains(c)).map(|c| format!("{c} = excluded.{c}")).collect();
+                b.push(&format!(" ON CONFLICT ({}) DO UPDATE SET {}", key.join(", "), updates.join(", ")));
+                e.execute(b.statement()).await?;
+            }
+        }
     }
     Ok(())
 }

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
+use std::pin::Pin;
 
 use bascule_platform::db::record::Record;
 use bascule_platform::db::schema::{SchemaName, TableDef};
-use bascule_platform::db::{FromValue, Value};
+use bascule_platform::db::{DbError, FromValue, Tx, Value};
 
 use crate::mapping::val::Violation;
 
@@ -148,10 +149,30 @@ where
     }
 }
 
-/// The entities of one domain, by name.
+/// The future of an [`AfterLoad`] step: a line for the report, or an error.
+pub type AfterLoadFuture<'a> = Pin<Box<dyn Future<Output = Result<String, DbError>> + Send + 'a>>;
+
+/// Domain work that follows the load, in the same run: data derived from what was
+/// loaded (stock levels from the ledger's opening movements, for instance). It must be
+/// idempotent: a resumed or repeated run calls it again.
+pub trait AfterLoad: Send + Sync {
+    fn run<'a>(&'a self, tx: &'a mut Tx) -> AfterLoadFuture<'a>;
+}
+
+impl<F> AfterLoad for F
+where
+    F: for<'a> Fn(&'a mut Tx) -> AfterLoadFuture<'a> + Send + Sync,
+{
+    fn run<'a>(&'a self, tx: &'a mut Tx) -> AfterLoadFuture<'a> {
+        self(tx)
+    }
+}
+
+/// The entities of one domain, by name, and what follows their load.
 #[derive(Default)]
 pub struct Catalog {
     entities: Vec<Box<dyn EntityLoader>>,
+    after_load: Vec<Box<dyn AfterLoad>>,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -170,6 +191,15 @@ impl Catalog {
     pub fn with(mut self, loader: impl EntityLoader + 'static) -> Self {
         self.entities.push(Box::new(loader));
         self
+    }
+
+    pub fn after_load(mut self, step: impl AfterLoad + 'static) -> Self {
+        self.after_load.push(Box::new(step));
+        self
+    }
+
+    pub fn after_load_steps(&self) -> impl Iterator<Item = &dyn AfterLoad> {
+        self.after_load.iter().map(AsRef::as_ref)
     }
 
     pub fn get(&self, name: &str) -> Option<&dyn EntityLoader> {

@@ -6,7 +6,7 @@ use bascule_platform::db::schema::SchemaName;
 use bascule_platform::db::{Exec, Kind, SqlBuilder};
 
 use super::EngineError;
-use super::plan::Plan;
+use super::plan::{Feed, Plan};
 use crate::mapping::lookup::{LookupIndex, LookupSource};
 
 #[derive(Debug, Default)]
@@ -15,11 +15,12 @@ pub struct LookupTables {
 }
 
 impl LookupTables {
-    /// Reads every (by, returns) pair the plan's lookups need. A lookup into an empty
-    /// entity stops the run: its domain has not been migrated yet.
-    pub async fn load(e: &mut impl Exec, plan: &Plan) -> Result<Self, EngineError> {
+    /// Reads every (by, returns) pair a feed's lookups need, just before the feed runs,
+    /// so that it sees what the feeds before it loaded. A lookup into an empty entity
+    /// stops the run: what it refers to has not been migrated yet.
+    pub async fn load(e: &mut impl Exec, plan: &Plan, feed: &Feed) -> Result<Self, EngineError> {
         let mut indexes = HashMap::new();
-        for key in &plan.lookups {
+        for key in &feed.lookups {
             let (domain, entity, by, returns) = key;
             let schema = SchemaName::parse(domain)
                 .ok_or_else(|| EngineError::Plan(format!("unknown domain {domain} in a lookup")))?;

@@ -106,6 +106,8 @@ pub struct Feed {
     pub legacy_key: Vec<String>,
     pub fields: Vec<FieldPlan>,
     pub line: usize,
+    /// Every (domain, entity, by, returns) its lookups and `exists` rules read.
+    pub lookups: Vec<(String, String, String, String)>,
 }
 
 impl Feed {
@@ -128,8 +130,6 @@ pub struct Plan {
     pub sources: BTreeMap<String, PlannedSource>,
     pub entities: BTreeMap<String, EntityPlan>,
     pub feeds: Vec<Feed>,
-    /// Every (domain, entity, by, returns) the lookups and `exists` rules read.
-    pub lookups: Vec<(String, String, String, String)>,
 }
 
 struct Checker<'a> {
@@ -401,40 +401,12 @@ pub fn compile(
             errors: c.errors,
         });
     }
-    let mut lookups = Vec::new();
-    for feed in &spec.feeds {
-        for field in feed.get_ref().fields.values() {
-            for t in &field.get_ref().transforms {
-                if let crate::mapping::spec::TransformSpec::Lookup { lookup: l } = t.get_ref() {
-                    lookups.push((
-                        l.domain.clone(),
-                        l.entity.clone(),
-                        l.by.clone(),
-                        l.returns.clone(),
-                    ));
-                }
-            }
-            for r in &field.get_ref().rules {
-                if let crate::mapping::spec::RuleSpec::Exists { exists: x } = r.get_ref() {
-                    lookups.push((
-                        x.domain.clone(),
-                        x.entity.clone(),
-                        x.field.clone(),
-                        x.field.clone(),
-                    ));
-                }
-            }
-        }
-    }
-    lookups.sort();
-    lookups.dedup();
     Ok(Plan {
         domain: spec.domain.into_inner(),
         file: file.to_owned(),
         sources,
         entities,
         feeds,
-        lookups,
     })
 }
 
@@ -520,7 +492,23 @@ fn plan_feed(
         });
     }
     let line = c.line(f.span().start);
+    let mut lookups = Vec::new();
+    for field in spec.fields.values() {
+        for t in &field.get_ref().transforms {
+            if let crate::mapping::spec::TransformSpec::Lookup { lookup: l } = t.get_ref() {
+                lookups.push((l.domain.clone(), l.entity.clone(), l.by.clone(), l.returns.clone()));
+            }
+        }
+        for r in &field.get_ref().rules {
+            if let crate::mapping::spec::RuleSpec::Exists { exists: x } = r.get_ref() {
+                lookups.push((x.domain.clone(), x.entity.clone(), x.field.clone(), x.field.clone()));
+            }
+        }
+    }
+    lookups.sort();
+    lookups.dedup();
     Some(Feed {
+        lookups,
         source: source.clone(),
         table: spec.table.get_ref().clone(),
         entity: entity.clone(),

@@ -174,6 +174,7 @@ pub async fn build_report(
         reconciled,
         tables,
         entities,
+        notes: Vec::new(),
     })
 }
 

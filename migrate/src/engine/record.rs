@@ -179,6 +179,9 @@ pub fn process(
             raw: raw_values(resolved, record),
         })
     };
+    if let Some(defect) = &record.defect {
+        return reject(Violation::new("source_record", defect.clone()));
+    }
     ctx.matches.clear();
     let mut mapped = MappedFields::default();
     for (field, columns) in feed.fields.iter().zip(&resolved.fields) {

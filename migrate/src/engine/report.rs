@@ -24,6 +24,9 @@ pub struct RunReport {
     pub reconciled: bool,
     pub tables: Vec<TableReport>,
     pub entities: Vec<EntityReport>,
+    /// What the domain derived after the load (one line per step).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// One source table (sheet, file) feeding one entity.

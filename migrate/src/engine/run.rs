@@ -112,10 +112,6 @@ pub async fn run(
         }
     };
 
-    let lookups = match &mut scope {
-        Scope::Whole(tx) => LookupTables::load(tx, plan).await?,
-        Scope::PerBatch => LookupTables::load(&mut e, plan).await?,
-    };
     let mut checksums: BTreeMap<String, Checksum> = BTreeMap::new();
     for entity in plan.entities.keys() {
         let saved = match &mut scope {
@@ -157,7 +153,6 @@ pub async fn run(
             &run_id,
             index,
             feed,
-            &lookups,
             &priorities,
             &mut checksums,
         )
@@ -165,6 +160,20 @@ pub async fn run(
         states.push(state);
     }
 
+    let mut notes = Vec::new();
+    for step in catalog.after_load_steps() {
+        let note = match &mut scope {
+            Scope::Whole(tx) => step.run(tx).await?,
+            Scope::PerBatch => {
+                let mut tx = db.begin().await?;
+                let note = step.run(&mut tx).await?;
+                tx.commit().await?;
+                note
+            }
+        };
+        tracing::info!(domain = %plan.domain, "{note}");
+        notes.push(note);
+    }
     let finished = Utc::now();
     let inputs = reconcile::ReportInputs {
         run_id: &run_id,
@@ -181,6 +190,7 @@ pub async fn run(
         Scope::PerBatch => reconcile::build_report(&mut e, &inputs).await?,
     };
     report.schema_version = REPORT_SCHEMA_VERSION;
+    report.notes = notes;
     report.target = options.target_display.clone();
     report.dry_run = options.dry_run;
     report.started_at = started.to_rfc3339();
@@ -209,7 +219,6 @@ async fn run_feed(
     run_id: &str,
     index: usize,
     feed: &Feed,
-    lookups: &LookupTables,
     priorities: &HashMap<String, i32>,
     checksums: &mut BTreeMap<String, Checksum>,
 ) -> Result<FeedState, EngineError> {
@@ -247,6 +256,10 @@ async fn run_feed(
         priorities,
     };
 
+    let lookups = match scope {
+        Scope::Whole(tx) => LookupTables::load(tx, plan, feed).await?,
+        Scope::PerBatch => LookupTables::load(&mut db.clone(), plan, feed).await?,
+    };
     let (mut rx, reader) = spawn_reader(
         source.clone(),
         feed.table.clone(),
@@ -259,7 +272,7 @@ async fn run_feed(
     let base_seconds = state.seconds;
     let mut resolved = None;
     let mut ctx = TransformContext {
-        lookups,
+        lookups: &lookups,
         matches: Vec::new(),
         today: Utc::now().date_naive(),
     };

@@ -320,6 +320,7 @@ impl TableReader for AccessTableReader<'_> {
         });
         let locator = format!("row {}{}", self.ordinal, key.unwrap_or_default());
         Ok(Some(SourceRecord {
+            defect: None,
             ordinal: self.ordinal,
             locator,
             cells,

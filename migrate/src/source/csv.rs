@@ -206,14 +206,10 @@ impl TableReader for CsvReader<'_> {
         }
         let line = self.start_line();
         let expected = src.columns.len();
-        let locator = if self.record.len() == expected {
-            format!("line {line}")
-        } else {
-            format!(
-                "line {line} ({} fields, expected {expected})",
-                self.record.len()
-            )
-        };
+        let locator = format!("line {line}");
+        let defect = (self.record.len() != expected).then(|| {
+            format!("the line has {} fields, the header {expected}", self.record.len())
+        });
         let mut cells = Vec::with_capacity(expected);
         for field in self.record.iter().take(expected) {
             if field.is_empty() {
@@ -229,6 +225,7 @@ impl TableReader for CsvReader<'_> {
         self.ordinal += 1;
         self.after = self.reader.position().clone();
         Ok(Some(SourceRecord {
+            defect,
             ordinal: self.ordinal,
             locator,
             cells,

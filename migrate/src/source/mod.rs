@@ -65,6 +65,9 @@ pub struct SourceRecord {
     pub locator: String,
     /// One cell per column of [`TableReader::columns`], in order.
     pub cells: Vec<Cell>,
+    /// Set when the source could not read the record as it should (a CSV line with the
+    /// wrong number of fields): the engine quarantines it with this reason.
+    pub defect: Option<String>,
 }
 
 /// Where a reader stands, saved in checkpoints so that a run resumes after it.

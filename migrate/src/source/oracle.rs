@@ -267,6 +267,7 @@ impl TableReader for OracleReader {
         self.ordinal += 1;
         self.last = Some(rowid.clone());
         Ok(Some(SourceRecord {
+            defect: None,
             ordinal: self.ordinal,
             locator: format!("row {} (ROWID {rowid})", self.ordinal),
             cells,

@@ -396,6 +396,7 @@ impl TableReader for CustomReader<'_> {
 
     fn next_record(&mut self) -> Result<Option<SourceRecord>, SourceError> {
         Ok(self.next_cells()?.map(|cells| SourceRecord {
+            defect: None,
             ordinal: self.ordinal,
             locator: format!("row {} ({})", self.ordinal, self.qualified),
             cells,

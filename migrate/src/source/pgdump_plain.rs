@@ -304,6 +304,7 @@ impl PlainReader {
 
     fn record(&self, line: u64, cells: Vec<Cell>) -> SourceRecord {
         SourceRecord {
+            defect: None,
             ordinal: self.ordinal,
             locator: format!("line {line} ({})", self.qualified),
             cells,

@@ -400,6 +400,7 @@ impl TableReader for LiveReader<'_> {
         self.position.ctid = self.table.key.is_empty();
         self.position.key = Some(key);
         Ok(Some(SourceRecord {
+            defect: None,
             ordinal: self.position.ordinal,
             locator,
             cells,
