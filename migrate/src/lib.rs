@@ -2,5 +2,6 @@
 //! mappings, validation and quarantine, checkpointed loads, reconciliation and reports.
 
 pub mod engine;
+pub mod inspect;
 pub mod mapping;
 pub mod source;

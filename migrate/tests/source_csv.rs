@@ -296,14 +296,8 @@ fn ragged_rows_are_returned_padded_or_cut_and_flagged() {
     assert_eq!(
         got,
         [
-            (
-                "line 2",
-                vec![text("1"), text("2"), Cell::Null]
-            ),
-            (
-                "line 3",
-                vec![text("1"), text("2"), text("3")]
-            ),
+            ("line 2", vec![text("1"), text("2"), Cell::Null]),
+            ("line 3", vec![text("1"), text("2"), text("3")]),
             ("line 4", vec![text("5"), text("6"), text("7")]),
             ("line 6", vec![text("8"), Cell::Null, Cell::Null]),
         ]

@@ -139,7 +139,13 @@ pub async fn save_state<T: Serialize>(
 }
 
 /// Stores refused records of one source table.
-pub async fn quarantine(e: &mut impl Exec, run_id: &str, domain: &str, source: &str, rejects: &[Reject]) -> Result<(), DbError> {
+pub async fn quarantine(
+    e: &mut impl Exec,
+    run_id: &str,
+    domain: &str,
+    source: &str,
+    rejects: &[Reject],
+) -> Result<(), DbError> {
     let t = now();
     let rows = rejects
         .iter()
@@ -147,7 +153,13 @@ pub async fn quarantine(e: &mut impl Exec, run_id: &str, domain: &str, source: &
             let raw: serde_json::Map<String, serde_json::Value> = r
                 .raw
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone().map_or(serde_json::Value::Null, serde_json::Value::String)))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.clone()
+                            .map_or(serde_json::Value::Null, serde_json::Value::String),
+                    )
+                })
                 .collect();
             vec![
                 Value::Text(new_id()),
@@ -166,9 +178,21 @@ pub async fn quarantine(e: &mut impl Exec, run_id: &str, domain: &str, source: &
         })
         .collect();
     let names = [
-        "id", "revision", "created_at", "updated_at", "run_id", "domain", "source", "locator", "rule", "message", "raw_values", "status",
+        "id",
+        "revision",
+        "created_at",
+        "updated_at",
+        "run_id",
+        "domain",
+        "source",
+        "locator",
+        "rule",
+        "message",
+        "raw_values",
+        "status",
     ];
-    super::load::insert_rows(e, &table(e, "quarantine"), &names, rows).await
+    let t = table(e, "quarantine");
+    e.bulk_insert(&t, &names, rows).await
 }
 
 /// Cuts a text to `max` characters, marking the cut, so that a long message never fails a write.
@@ -243,7 +267,17 @@ pub async fn crosswalk_put(
     run_id: &str,
     entries: &[(String, String, String, String, Option<f64>)],
 ) -> Result<(), DbError> {
-    let cols = ["domain", "entity", "legacy_key", "new_id", "source", "matched_by", "score", "run_id", "created_at"];
+    let cols = [
+        "domain",
+        "entity",
+        "legacy_key",
+        "new_id",
+        "source",
+        "matched_by",
+        "score",
+        "run_id",
+        "created_at",
+    ];
     let key = ["domain", "entity", "legacy_key"];
     let t = now();
     // One statement may not touch the same key twice: the last entry of a key wins.
@@ -251,7 +285,9 @@ pub async fn crosswalk_put(
     let mut order = Vec::new();
     for (legacy_key, new_id, source, matched_by, score) in entries {
         let legacy_key = truncate(legacy_key, 400);
-        let score = score.and_then(rust_decimal::Decimal::from_f64_retain).map(|d| d.round_dp(6));
+        let score = score
+            .and_then(rust_decimal::Decimal::from_f64_retain)
+            .map(|d| d.round_dp(6));
         let row = vec![
             domain.into(),
             entity.into(),
@@ -267,7 +303,10 @@ pub async fn crosswalk_put(
             order.push(legacy_key);
         }
     }
-    let rows: Vec<Vec<Value>> = order.into_iter().filter_map(|k| by_key.remove(&k)).collect();
+    let rows: Vec<Vec<Value>> = order
+        .into_iter()
+        .filter_map(|k| by_key.remove(&k))
+        .collect();
     let tname = table(e, "crosswalk");
     match e.dialect() {
         Dialect::Oracle => {
@@ -279,7 +318,10 @@ pub async fn crosswalk_put(
         Dialect::Sqlite | Dialect::Postgres => {
             for chunk in rows.chunks(300) {
                 let mut b = SqlBuilder::new(e.dialect());
-                b.push(&format!("INSERT INTO {tname} ({}) VALUES ", cols.join(", ")));
+                b.push(&format!(
+                    "INSERT INTO {tname} ({}) VALUES ",
+                    cols.join(", ")
+                ));
                 for (i, row) in chunk.iter().enumerate() {
                     b.push(if i == 0 { "(" } else { ", (" });
                     for (j, v) in row.iter().enumerate() {
@@ -287,11 +329,44 @@ pub async fn crosswalk_put(
                     }
                     b.push(")");
                 }
-                let updates: Vec<String> = cols.iter().filter(|c| !key.contains(c)).map(|c| format!("{c} = excluded.{c}")).collect();
-                b.push(&format!(" ON CONFLICT ({}) DO UPDATE SET {}", key.join(", "), updates.join(", ")));
+                let updates: Vec<String> = cols
+                    .iter()
+                    .filter(|c| !key.contains(c))
+                    .map(|c| format!("{c} = excluded.{c}"))
+                    .collect();
+                b.push(&format!(
+                    " ON CONFLICT ({}) DO UPDATE SET {}",
+                    key.join(", "),
+                    updates.join(", ")
+                ));
                 e.execute(b.statement()).await?;
             }
         }
     }
     Ok(())
+}
+
+/// Whether any record of this feed (`source/table`) was ever recorded for the entity: a
+/// feed that never ran can take the fast path of a first load.
+pub async fn crosswalk_has_prefix(
+    e: &mut impl Exec,
+    domain: &str,
+    entity: &str,
+    prefix: &str,
+) -> Result<bool, DbError> {
+    let mut b = SqlBuilder::new(e.dialect());
+    b.push(&format!(
+        "SELECT legacy_key FROM {} WHERE domain = ",
+        table(e, "crosswalk")
+    ));
+    b.bind(domain)
+        .push(" AND entity = ")
+        .bind(entity)
+        .push(" AND legacy_key LIKE ")
+        .bind(format!("{prefix}:%"));
+    b.push(" ").push(&e.dialect().limit(1));
+    Ok(!e
+        .fetch(b.query(&[("legacy_key", Kind::Text)]))
+        .await?
+        .is_empty())
 }

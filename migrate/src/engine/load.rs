@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use bascule_platform::db::record::{new_id, now};
 use bascule_platform::db::schema::TableDef;
-use bascule_platform::db::{DbError, Dialect, Exec, Kind, SqlBuilder, Value};
+use bascule_platform::db::{DbError, Exec, Kind, SqlBuilder, Value};
 use serde::{Deserialize, Serialize};
 
 use super::checksum::{Checksum, canonical, row_hash};
@@ -43,7 +43,7 @@ pub struct LoadTarget<'a> {
     /// `source/table` of the feed, the prefix of its legacy keys.
     pub feed_prefix: &'a str,
     pub source_display: &'a str,
-    /// The priority of every feed of the mapping, by `source/table`.
+    /// The priority of every feed of the mapping, by `entity|source/table`.
     pub priorities: &'a HashMap<String, i32>,
 }
 
@@ -109,6 +109,17 @@ async fn read_existing(
     for chunk in keys.chunks(200) {
         let mut b = SqlBuilder::new(e.dialect());
         b.push(&format!("SELECT {} FROM {tname} WHERE ", names.join(", ")));
+        if let [single] = key {
+            // One key column: an IN list, which every planner turns into index probes.
+            b.push(&format!("{single} IN ("));
+            for (i, values) in chunk.iter().enumerate() {
+                b.push(if i == 0 { "" } else { ", " })
+                    .bind(values.first().cloned().unwrap_or(Value::Null(Kind::Text)));
+            }
+            b.push(")");
+            queries.push(b.query(&select));
+            continue;
+        }
         for (i, values) in chunk.iter().enumerate() {
             b.push(if i == 0 { "(" } else { " OR (" });
             for (j, (k, v)) in key.iter().zip(values).enumerate() {
@@ -159,11 +170,10 @@ pub async fn load_batch(
     let legacy: Vec<String> = batch.iter().map(|r| r.legacy_key.clone()).collect();
     let crossings = control::crosswalk_get(e, t.domain, t.entity_name, &legacy).await?;
     let ids: Vec<String> = crossings.values().map(|c| c.new_id.clone()).collect();
-    let keys: Vec<Vec<Value>> = batch
-        .iter()
-        .filter(|r| !crossings.contains_key(&r.legacy_key))
-        .map(|r| r.key.clone())
-        .collect();
+    // Every record's key is read, even those the crosswalk knows: a crossing may be
+    // set aside below (a legacy key repeated in the source), and its record then merges
+    // by natural key.
+    let keys: Vec<Vec<Value>> = batch.iter().map(|r| r.key.clone()).collect();
     let key_names: Vec<String> = key_index.iter().map(|i| columns[*i].0.to_owned()).collect();
     let mut current = read_existing(e, table, schema, &key_names, &ids, &keys).await?;
     let mut by_key: HashMap<String, String> = current
@@ -180,7 +190,7 @@ pub async fn load_batch(
             )
         })
         .collect();
-    let creators = if t.entity.merge.strategy == MergeStrategy::SourcePriority {
+    let mut creators = if t.entity.merge.strategy == MergeStrategy::SourcePriority {
         creators(e, t, &current.keys().cloned().collect::<Vec<_>>()).await?
     } else {
         HashMap::new()
@@ -191,7 +201,12 @@ pub async fn load_batch(
         .recency_field
         .as_deref()
         .and_then(|f| columns.iter().position(|(n, _)| *n == f));
-    let own_priority = t.priorities.get(t.feed_prefix).copied().unwrap_or(0);
+    let priority_of = |prefix: &str| {
+        t.priorities
+            .get(&format!("{}|{prefix}", t.entity_name))
+            .copied()
+    };
+    let own_priority = priority_of(t.feed_prefix).unwrap_or(0);
 
     let mut touched: Vec<String> = Vec::new();
     let mut seen_legacy: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -242,8 +257,7 @@ pub async fn load_batch(
                         own_priority
                             > creators
                                 .get(&id)
-                                .and_then(|p| t.priorities.get(p))
-                                .copied()
+                                .and_then(|p| priority_of(p))
                                 .unwrap_or(i32::MIN)
                     }
                     _ => false,
@@ -255,6 +269,8 @@ pub async fn load_batch(
         match current.get_mut(&id) {
             Some(cur) => cur.values = next,
             None => {
+                // Created in this batch: its creator is this feed, for later merges.
+                creators.insert(id.clone(), t.feed_prefix.to_owned());
                 current.insert(
                     id.clone(),
                     Current {
@@ -405,36 +421,118 @@ async fn write_rows(
             }
         }
     }
-    insert_rows(e, &tname, &names, inserts).await
+    e.bulk_insert(&tname, &names, inserts).await
 }
 
-/// Inserts rows, several per statement where the dialect allows it.
-pub async fn insert_rows(
-    e: &mut impl Exec,
-    table: &str,
-    names: &[&str],
-    rows: Vec<Vec<Value>>,
-) -> Result<(), DbError> {
-    let per_statement = match e.dialect() {
-        Dialect::Oracle => 1,
-        // SQLite allows 32,766 parameters per statement; PostgreSQL 65,535.
-        Dialect::Sqlite | Dialect::Postgres => (30_000 / names.len().max(1)).clamp(1, 500),
-    };
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let mut b = SqlBuilder::new(e.dialect());
-        b.push(&format!(
-            "INSERT INTO {table} ({}) VALUES ",
-            names.join(", ")
-        ));
-        for (i, row) in rows.by_ref().take(per_statement).enumerate() {
-            b.push(if i == 0 { "(" } else { ", (" });
-            for (j, v) in row.into_iter().enumerate() {
-                b.push(if j == 0 { "" } else { ", " }).bind(v);
-            }
-            b.push(")");
+/// The fast path of a first load: every record is new, so they are inserted without
+/// looking anything up. The database's unique constraints are the check: when one
+/// refuses a row (a duplicate key, a legacy key seen before), everything the attempt
+/// wrote is undone and `false` tells the caller to load the batch the careful way.
+pub async fn load_batch_new(
+    tx: &mut bascule_platform::db::Tx,
+    t: &LoadTarget<'_>,
+    batch: &[Ready],
+    counts: &mut FeedCounts,
+    checksum: &mut Checksum,
+) -> Result<bool, DbError> {
+    let mut keys = std::collections::HashSet::new();
+    let mut legacy = std::collections::HashSet::new();
+    for r in batch {
+        if !keys.insert(key_text(&r.key)) || !legacy.insert(r.legacy_key.as_str()) {
+            return Ok(false);
         }
-        e.execute(b.statement()).await?;
     }
-    Ok(())
+    let table = t.loader.table();
+    let columns = business_columns(table);
+    let now = now();
+    let mut rows = Vec::with_capacity(batch.len());
+    let mut crosswalk = Vec::with_capacity(batch.len());
+    let mut hashes = Vec::with_capacity(batch.len());
+    for r in batch {
+        let id = new_id();
+        let values: Vec<Value> = columns
+            .iter()
+            .map(|(n, k)| {
+                r.values
+                    .iter()
+                    .find(|(c, _)| c == n)
+                    .map_or(Value::Null(*k), |(_, v)| v.clone())
+            })
+            .collect();
+        hashes.push(stored_hash(&id, &values));
+        let mut row = vec![
+            Value::Text(id.clone()),
+            Value::Int(1),
+            Value::Timestamp(now),
+            Value::Timestamp(now),
+        ];
+        row.extend(values);
+        rows.push(row);
+        crosswalk.push(vec![
+            Value::Text(t.domain.to_owned()),
+            Value::Text(t.entity_name.to_owned()),
+            Value::Text(control::truncate(&r.legacy_key, 400)),
+            Value::Text(id),
+            Value::Text(control::truncate(
+                &format!("{} {}", t.source_display, r.locator),
+                500,
+            )),
+            Value::Text("new".into()),
+            Value::Null(Kind::Decimal),
+            Value::Text(t.run_id.to_owned()),
+            Value::Timestamp(now),
+        ]);
+    }
+    let dialect = tx.dialect();
+    let tname = dialect.table(t.loader.schema(), table.name);
+    let names: Vec<&str> = META
+        .iter()
+        .copied()
+        .chain(columns.iter().map(|(n, _)| *n))
+        .collect();
+    let cw_names = [
+        "domain",
+        "entity",
+        "legacy_key",
+        "new_id",
+        "source",
+        "matched_by",
+        "score",
+        "run_id",
+        "created_at",
+    ];
+    let cw_table = dialect.table(
+        bascule_platform::db::schema::SchemaName::Control,
+        "crosswalk",
+    );
+    tx.savepoint("bascule_batch").await?;
+    let written = async {
+        tx.bulk_insert(&tname, &names, rows).await?;
+        tx.bulk_insert(&cw_table, &cw_names, crosswalk).await
+    }
+    .await;
+    match written {
+        Ok(()) => {
+            tx.release("bascule_batch").await?;
+            counts.loaded += batch.len() as u64;
+            for h in hashes {
+                checksum.add(h);
+            }
+            Ok(true)
+        }
+        Err(DbError::Duplicate(_)) => {
+            tx.rollback_to("bascule_batch").await?;
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// True when the entity's natural key is declared unique in its table, so that the
+/// database itself refuses a second row with the same key.
+pub fn key_is_unique(table: &TableDef, key: &[String]) -> bool {
+    table
+        .uniques
+        .iter()
+        .any(|u| u.len() == key.len() && u.iter().all(|c| key.iter().any(|k| k == c)))
 }

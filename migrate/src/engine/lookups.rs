@@ -9,6 +9,10 @@ use super::EngineError;
 use super::plan::{Feed, Plan};
 use crate::mapping::lookup::{LookupIndex, LookupSource};
 
+/// The `by` of a lookup that matches legacy keys recorded in the crosswalk (the source
+/// columns a feed declared as `legacy_key`, joined by `|`) instead of a target field.
+pub const LEGACY_KEY: &str = "legacy_key";
+
 #[derive(Debug, Default)]
 pub struct LookupTables {
     indexes: HashMap<(String, String, String, String), LookupIndex>,
@@ -43,6 +47,12 @@ impl LookupTables {
                 let k: Option<String> = row.get("k")?;
                 let v: Option<String> = row.get("v")?;
                 if let (Some(k), Some(v)) = (k, v) {
+                    let k = if by == LEGACY_KEY {
+                        k.split_once(':')
+                            .map_or(k.clone(), |(_, key)| key.to_owned())
+                    } else {
+                        k
+                    };
                     pairs.push((k, v));
                 }
             }

@@ -169,7 +169,7 @@ fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<S
         .map(|(_, k)| format!("did you mean `{k}`?"))
 }
 
-fn kind_of(path: &Path) -> Option<SourceKind> {
+pub fn kind_of(path: &Path) -> Option<SourceKind> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     Some(match ext.as_str() {
         "csv" | "txt" | "tsv" => SourceKind::Csv,
@@ -496,12 +496,22 @@ fn plan_feed(
     for field in spec.fields.values() {
         for t in &field.get_ref().transforms {
             if let crate::mapping::spec::TransformSpec::Lookup { lookup: l } = t.get_ref() {
-                lookups.push((l.domain.clone(), l.entity.clone(), l.by.clone(), l.returns.clone()));
+                lookups.push((
+                    l.domain.clone(),
+                    l.entity.clone(),
+                    l.by.clone(),
+                    l.returns.clone(),
+                ));
             }
         }
         for r in &field.get_ref().rules {
             if let crate::mapping::spec::RuleSpec::Exists { exists: x } = r.get_ref() {
-                lookups.push((x.domain.clone(), x.entity.clone(), x.field.clone(), x.field.clone()));
+                lookups.push((
+                    x.domain.clone(),
+                    x.entity.clone(),
+                    x.field.clone(),
+                    x.field.clone(),
+                ));
             }
         }
     }

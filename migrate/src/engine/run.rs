@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
-use bascule_platform::db::{Db, DbError, Exec, Tx};
+use bascule_platform::db::{Db, DbError, Tx};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +13,7 @@ use super::EngineError;
 use super::checksum::Checksum;
 use super::control;
 use super::entity::Catalog;
-use super::load::{FeedCounts, LoadTarget, load_batch};
+use super::load::{FeedCounts, LoadTarget, key_is_unique, load_batch, load_batch_new};
 use super::lookups::LookupTables;
 use super::plan::{Feed, Plan};
 use super::progress::Progress;
@@ -140,7 +140,7 @@ pub async fn run(
     let priorities: HashMap<String, i32> = plan
         .feeds
         .iter()
-        .map(|f| (format!("{}/{}", f.source, f.table), f.priority))
+        .map(|f| (format!("{}|{}/{}", f.entity, f.source, f.table), f.priority))
         .collect();
     let mut states = Vec::new();
     for (index, feed) in plan.feeds.iter().enumerate() {
@@ -256,6 +256,16 @@ async fn run_feed(
         priorities,
     };
 
+    let seen = match scope {
+        Scope::Whole(tx) => {
+            control::crosswalk_has_prefix(tx, &plan.domain, &feed.entity, &feed_prefix).await?
+        }
+        Scope::PerBatch => {
+            control::crosswalk_has_prefix(&mut db.clone(), &plan.domain, &feed.entity, &feed_prefix)
+                .await?
+        }
+    };
+    let fresh = !seen && key_is_unique(loader.table(), &entity.key);
     let lookups = match scope {
         Scope::Whole(tx) => LookupTables::load(tx, plan, feed).await?,
         Scope::PerBatch => LookupTables::load(&mut db.clone(), plan, feed).await?,
@@ -326,6 +336,7 @@ async fn run_feed(
                     Scope::Whole(tx) => {
                         commit_batch(
                             tx,
+                            fresh,
                             &target,
                             &plan.domain,
                             run_id,
@@ -342,6 +353,7 @@ async fn run_feed(
                         let mut tx = db.begin().await?;
                         commit_batch(
                             &mut tx,
+                            fresh,
                             &target,
                             &plan.domain,
                             run_id,
@@ -375,7 +387,8 @@ async fn run_feed(
 
 #[allow(clippy::too_many_arguments)]
 async fn commit_batch(
-    e: &mut impl Exec,
+    e: &mut Tx,
+    fresh: bool,
     target: &LoadTarget<'_>,
     domain: &str,
     run_id: &str,
@@ -387,7 +400,9 @@ async fn commit_batch(
     checksum: &mut Checksum,
 ) -> Result<(), DbError> {
     control::quarantine(e, run_id, domain, quarantine_source, rejects).await?;
-    load_batch(e, target, ready, &mut state.counts, checksum).await?;
+    if !(fresh && load_batch_new(e, target, &ready, &mut state.counts, checksum).await?) {
+        load_batch(e, target, ready, &mut state.counts, checksum).await?;
+    }
     control::save_state(e, run_id, part, state).await?;
     control::save_state(e, run_id, &entity_part(target.entity_name), checksum).await?;
     Ok(())

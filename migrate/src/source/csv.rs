@@ -208,7 +208,10 @@ impl TableReader for CsvReader<'_> {
         let expected = src.columns.len();
         let locator = format!("line {line}");
         let defect = (self.record.len() != expected).then(|| {
-            format!("the line has {} fields, the header {expected}", self.record.len())
+            format!(
+                "the line has {} fields, the header {expected}",
+                self.record.len()
+            )
         });
         let mut cells = Vec::with_capacity(expected);
         for field in self.record.iter().take(expected) {

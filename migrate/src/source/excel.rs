@@ -333,7 +333,7 @@ impl TableReader for SheetReader<'_> {
             }
             self.last_row = number;
             return Ok(Some(SourceRecord {
-            defect: None,
+                defect: None,
                 ordinal: self.ordinal,
                 locator,
                 cells,

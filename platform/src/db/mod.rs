@@ -4,6 +4,7 @@
 //! connection and run them through [`Exec`], implemented by the pool ([`Db`]) and by a
 //! transaction ([`Tx`]). No driver type leaves this module.
 
+mod bulk;
 mod dialect;
 mod error;
 mod oracle;
@@ -41,6 +42,19 @@ pub trait Exec: Send {
         query: Query,
     ) -> impl Future<Output = Result<Option<Row>, DbError>> + Send {
         async move { Ok(self.fetch(query).await?.into_iter().next()) }
+    }
+
+    /// Inserts many rows at once: multi-row INSERTs here; a transaction uses each
+    /// engine's fast path instead (COPY for PostgreSQL, array binds for Oracle).
+    fn bulk_insert(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: Vec<Vec<Value>>,
+    ) -> impl Future<Output = Result<(), DbError>> + Send {
+        let table = table.to_owned();
+        let names: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
+        async move { bulk::multi_row_insert(self, &table, &names, rows).await }
     }
 }
 
@@ -159,6 +173,36 @@ impl Tx {
         }
     }
 
+    /// Marks a point the transaction can return to (names are plain identifiers).
+    pub async fn savepoint(&mut self, name: &str) -> Result<(), DbError> {
+        self.execute(Statement::new(format!("SAVEPOINT {name}"), Vec::new()))
+            .await
+            .map(|_| ())
+    }
+
+    /// Undoes what followed the savepoint; the transaction goes on.
+    pub async fn rollback_to(&mut self, name: &str) -> Result<(), DbError> {
+        self.execute(Statement::new(
+            format!("ROLLBACK TO SAVEPOINT {name}"),
+            Vec::new(),
+        ))
+        .await
+        .map(|_| ())
+    }
+
+    /// Forgets a savepoint (Oracle has no such statement: its savepoints simply lapse).
+    pub async fn release(&mut self, name: &str) -> Result<(), DbError> {
+        if self.dialect == Dialect::Oracle {
+            return Ok(());
+        }
+        self.execute(Statement::new(
+            format!("RELEASE SAVEPOINT {name}"),
+            Vec::new(),
+        ))
+        .await
+        .map(|_| ())
+    }
+
     pub async fn rollback(self) -> Result<(), DbError> {
         match self.inner {
             TxInner::Sqlite(t) => t.rollback().await.map_err(map_sqlx_error),
@@ -171,6 +215,35 @@ impl Tx {
 impl Exec for Tx {
     fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    async fn bulk_insert(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: Vec<Vec<Value>>,
+    ) -> Result<(), DbError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        match &mut self.inner {
+            TxInner::Postgres(t) => postgres::copy_in(t, table, columns, rows).await,
+            TxInner::Oracle(t) => {
+                let marks: Vec<String> = (1..=columns.len())
+                    .map(|n| self.dialect.placeholder(n))
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO {table} ({}) VALUES ({})",
+                    columns.join(", "),
+                    marks.join(", ")
+                );
+                t.bulk_insert(sql, rows).await
+            }
+            TxInner::Sqlite(_) => {
+                let names: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
+                bulk::multi_row_insert(self, table, &names, rows).await
+            }
+        }
     }
 
     async fn execute(&mut self, stmt: Statement) -> Result<u64, DbError> {

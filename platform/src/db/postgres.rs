@@ -31,6 +31,20 @@ pub(super) async fn connect(url: &str, redacted: &str) -> Result<PgPool, DbError
     PgPoolOptions::new()
         .max_connections(10)
         .acquire_timeout(Duration::from_secs(10))
+        // A task cancelled in the middle of a transaction or a COPY leaves its
+        // connection in a state sqlx cannot always restore; such a connection is
+        // closed on release instead of being handed to the next task.
+        .after_release(|conn, _meta| {
+            Box::pin(async move {
+                if sqlx::Connection::ping(&mut *conn).await.is_err() {
+                    return Ok(false);
+                }
+                match sqlx::Connection::begin(&mut *conn).await {
+                    Ok(tx) => Ok(tx.rollback().await.is_ok()),
+                    Err(_) => Ok(false),
+                }
+            })
+        })
         .connect_with(options)
         .await
         .map_err(|e| connect_error(e.to_string()))
@@ -103,4 +117,75 @@ fn decode(row: &PgRow, query: &Query) -> Result<Row, DbError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Row::new(Arc::clone(&query.columns), values))
+}
+
+/// Loads rows with `COPY … FROM STDIN (FORMAT binary)`: PostgreSQL's fast path. Values
+/// are encoded by sqlx's own encoders, so they arrive exactly as bound parameters would.
+pub(super) async fn copy_in(
+    conn: &mut PgConnection,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+) -> Result<(), DbError> {
+    const CHUNK: usize = 1 << 20;
+    let sql = format!(
+        "COPY {table} ({}) FROM STDIN WITH (FORMAT binary)",
+        columns.join(", ")
+    );
+    let mut copy = conn.copy_in_raw(&sql).await.map_err(map_sqlx_error)?;
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+    buf.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+    buf.extend_from_slice(&0_i32.to_be_bytes());
+    buf.extend_from_slice(&0_i32.to_be_bytes());
+    for row in rows {
+        let fields = i16::try_from(row.len())
+            .map_err(|_| DbError::Query("too many columns for COPY".into()))?;
+        buf.extend_from_slice(&fields.to_be_bytes());
+        for value in &row {
+            encode_binary(value, &mut buf)?;
+        }
+        if buf.len() >= CHUNK {
+            let full = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK + 4096));
+            if let Err(e) = copy.send(full).await {
+                let _ = copy.abort("send failed").await;
+                return Err(map_sqlx_error(e));
+            }
+        }
+    }
+    buf.extend_from_slice(&(-1_i16).to_be_bytes());
+    if let Err(e) = copy.send(buf).await {
+        let _ = copy.abort("send failed").await;
+        return Err(map_sqlx_error(e));
+    }
+    copy.finish().await.map_err(map_sqlx_error)?;
+    Ok(())
+}
+
+fn encode_binary(value: &Value, out: &mut Vec<u8>) -> Result<(), DbError> {
+    use sqlx::Encode;
+    use sqlx::postgres::PgArgumentBuffer;
+    let mut arg = PgArgumentBuffer::default();
+    let encoded = match value {
+        Value::Null(_) => {
+            out.extend_from_slice(&(-1_i32).to_be_bytes());
+            return Ok(());
+        }
+        Value::Bool(b) => Encode::<Postgres>::encode_by_ref(b, &mut arg),
+        Value::Int(i) => Encode::<Postgres>::encode_by_ref(i, &mut arg),
+        Value::Decimal(d) => Encode::<Postgres>::encode_by_ref(d, &mut arg),
+        Value::Text(s) => Encode::<Postgres>::encode_by_ref(s, &mut arg),
+        Value::Date(d) => Encode::<Postgres>::encode_by_ref(d, &mut arg),
+        Value::Timestamp(t) => Encode::<Postgres>::encode_by_ref(t, &mut arg),
+    };
+    let null =
+        encoded.map_err(|e| DbError::Query(format!("cannot encode {value:?} for COPY: {e}")))?;
+    if matches!(null, sqlx::encode::IsNull::Yes) {
+        out.extend_from_slice(&(-1_i32).to_be_bytes());
+        return Ok(());
+    }
+    let len =
+        i32::try_from(arg.len()).map_err(|_| DbError::Query("value too large for COPY".into()))?;
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&arg);
+    Ok(())
 }

@@ -1,0 +1,200 @@
+//! Replays corrected quarantined records: each goes through its feed's transforms, rules
+//! and domain constructor again, as in the run that refused it. A record that now loads
+//! marks its quarantine entry REPLAYED; one that fails again stays open with the new reason.
+
+use std::collections::BTreeMap;
+
+use bascule_platform::db::schema::SchemaName;
+use bascule_platform::db::{Db, Exec, SqlBuilder};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use super::EngineError;
+use super::checksum::Checksum;
+use super::control;
+use super::entity::Catalog;
+use super::load::{FeedCounts, LoadTarget, load_batch};
+use super::lookups::LookupTables;
+use super::plan::Plan;
+use super::record::{Outcome, process, resolve};
+use crate::mapping::transform::TransformContext;
+use crate::source::{Cell, ColumnInfo, SourceRecord};
+
+/// A quarantined record as exported by `bascule rejects export`, values corrected by hand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplayRecord {
+    /// The quarantine entry's id.
+    pub id: String,
+    /// The feed that refused it, as the quarantine names it (`source/table -> entity`).
+    pub source: String,
+    pub locator: String,
+    #[serde(default)]
+    pub rule: String,
+    #[serde(default)]
+    pub message: String,
+    /// Source column → raw value (null for an empty cell).
+    pub raw: BTreeMap<String, Option<String>>,
+}
+
+/// What became of one replayed record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReplayOutcome {
+    pub id: String,
+    pub locator: String,
+    /// `loaded`, `merged`, `quarantined` (with the new reason) or `skipped`.
+    pub outcome: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReplayReport {
+    pub run_id: String,
+    pub outcomes: Vec<ReplayOutcome>,
+    pub reconciled: bool,
+}
+
+/// Replays `records` into `db` in one transaction.
+pub async fn replay(
+    db: &Db,
+    plan: &Plan,
+    catalog: &Catalog,
+    records: Vec<ReplayRecord>,
+    user: &str,
+) -> Result<ReplayReport, EngineError> {
+    let mut tx = db.begin().await?;
+    let run_id = control::start_run(&mut tx, &plan.domain, false, user).await?;
+    let mut outcomes = Vec::new();
+    let mut sums: BTreeMap<String, Checksum> = BTreeMap::new();
+    let priorities = plan
+        .feeds
+        .iter()
+        .map(|f| (format!("{}|{}/{}", f.entity, f.source, f.table), f.priority))
+        .collect();
+    for record in records {
+        let Some(feed) = plan.feeds.iter().find(|f| f.label() == record.source) else {
+            return Err(EngineError::Plan(format!(
+                "quarantined record {} comes from {:?}, which this mapping does not have",
+                record.id, record.source
+            )));
+        };
+        let loader = catalog
+            .get(&feed.entity)
+            .ok_or_else(|| EngineError::Plan(format!("unknown entity {}", feed.entity)))?;
+        let entity = plan
+            .entities
+            .get(&feed.entity)
+            .ok_or_else(|| EngineError::Plan(format!("no key for {}", feed.entity)))?;
+        let columns: Vec<ColumnInfo> = record
+            .raw
+            .keys()
+            .map(|k| ColumnInfo {
+                name: k.clone(),
+                declared_type: None,
+            })
+            .collect();
+        let resolved = resolve(feed, &columns)
+            .map_err(|m| EngineError::Plan(format!("record {}: {m}", record.id)))?;
+        let lookups = LookupTables::load(&mut tx, plan, feed).await?;
+        let mut ctx = TransformContext {
+            lookups: &lookups,
+            matches: Vec::new(),
+            today: Utc::now().date_naive(),
+        };
+        let source_record = SourceRecord {
+            ordinal: 0,
+            locator: format!("{} (replayed)", record.locator),
+            cells: record
+                .raw
+                .values()
+                .map(|v| v.clone().map_or(Cell::Null, Cell::Text))
+                .collect(),
+            defect: None,
+        };
+        let outcome = process(feed, &resolved, loader, entity, &source_record, &mut ctx);
+        let label = feed.label();
+        let (name, reason) = match outcome {
+            Outcome::Skipped { reason, .. } => ("skipped", Some(reason)),
+            Outcome::Quarantined(reject) => {
+                let reason = format!("{}: {}", reject.rule, reject.message);
+                control::quarantine(&mut tx, &run_id, &plan.domain, &label, &[reject]).await?;
+                ("quarantined", Some(reason))
+            }
+            Outcome::Ready(ready) => {
+                if !sums.contains_key(&feed.entity) {
+                    let (sum, _) = super::reconcile::target_checksum(&mut tx, loader).await?;
+                    sums.insert(feed.entity.clone(), sum);
+                }
+                let sum = sums.entry(feed.entity.clone()).or_default();
+                let source_display = plan
+                    .sources
+                    .get(&feed.source)
+                    .map_or_else(|| feed.source.clone(), |s| s.display());
+                let prefix = format!("{}/{}", feed.source, feed.table);
+                let target = LoadTarget {
+                    domain: &plan.domain,
+                    run_id: &run_id,
+                    entity_name: &feed.entity,
+                    loader,
+                    entity,
+                    feed_prefix: &prefix,
+                    source_display: &source_display,
+                    priorities: &priorities,
+                };
+                let mut counts = FeedCounts::default();
+                load_batch(&mut tx, &target, vec![ready], &mut counts, sum).await?;
+                mark_replayed(&mut tx, &record.id).await?;
+                (
+                    if counts.merged > 0 {
+                        "merged"
+                    } else {
+                        "loaded"
+                    },
+                    None,
+                )
+            }
+        };
+        outcomes.push(ReplayOutcome {
+            id: record.id,
+            locator: record.locator,
+            outcome: name.to_owned(),
+            reason,
+        });
+    }
+    let mut reconciled = true;
+    for (entity, sum) in &sums {
+        let loader = catalog
+            .get(entity)
+            .ok_or_else(|| EngineError::Plan(format!("unknown entity {entity}")))?;
+        let (target, _) = super::reconcile::target_checksum(&mut tx, loader).await?;
+        reconciled &= target == *sum;
+    }
+    let summary = serde_json::to_string(&outcomes).map_err(|e| EngineError::Plan(e.to_string()))?;
+    control::finish_run(
+        &mut tx,
+        &run_id,
+        if reconciled { "SUCCEEDED" } else { "FAILED" },
+        &summary,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ReplayReport {
+        run_id,
+        outcomes,
+        reconciled,
+    })
+}
+
+async fn mark_replayed(e: &mut impl Exec, id: &str) -> Result<(), bascule_platform::db::DbError> {
+    let mut b = SqlBuilder::new(e.dialect());
+    b.push(&format!(
+        "UPDATE {} SET status = ",
+        e.dialect().table(SchemaName::Control, "quarantine")
+    ));
+    b.bind("REPLAYED")
+        .push(", updated_at = ")
+        .bind(bascule_platform::db::record::now())
+        .push(" WHERE id = ")
+        .bind(id);
+    e.execute(b.statement()).await?;
+    Ok(())
+}
