@@ -57,8 +57,103 @@ pub enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
-    /// Set up the embedded database and show where it stands (the newcomer's first command).
-    Demo,
+    /// The newcomer's first command: migrate the demo copy of the legacy files into the embedded database.
+    Demo {
+        /// Another legacy directory with the same layout (default: the demo data set in the repository).
+        #[arg(long)]
+        source_dir: Option<PathBuf>,
+    },
+    /// Migrate a domain's legacy data (or all four, in the plan's order) and write the reports.
+    Migrate {
+        /// fournisseurs, stock, production or clients.
+        domain: Option<String>,
+        /// All four domains: fournisseurs, stock, production, clients.
+        #[arg(long)]
+        all: bool,
+        /// The directory of the legacy files (the mapping's paths are relative to it).
+        #[arg(long, default_value = "../shared/legacy")]
+        source_dir: PathBuf,
+        /// A mapping file to use instead of the domain's built-in one.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Where the JSON report goes (Markdown and HTML beside it); default reports/DOMAIN.json.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Do everything, report, then keep nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Start a new run even if an interrupted one could be resumed.
+        #[arg(long)]
+        restart: bool,
+        /// Records per transaction.
+        #[arg(long, default_value_t = 1000)]
+        batch_size: usize,
+        /// Load corrected quarantined records exported by `bascule rejects export`.
+        #[arg(long, value_name = "FILE")]
+        replay_rejects: Option<PathBuf>,
+    },
+    /// Show what a legacy source holds (tables, columns, types, samples) and draft a mapping.
+    Inspect {
+        /// A file (csv, xlsx, xls, mdb, accdb, sql, dump…) or a postgres:// / oracle:// URL.
+        source: String,
+        /// Excel: the row number of the header.
+        #[arg(long)]
+        header_row: Option<u32>,
+        /// Access: the database password.
+        #[arg(long)]
+        password: Option<String>,
+        /// Rows profiled per table (0 = all).
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Write a mapping skeleton to start from.
+        #[arg(long, value_name = "FILE")]
+        draft_mapping: Option<PathBuf>,
+        /// The domain named in the draft mapping.
+        #[arg(long, default_value = "stock")]
+        domain: String,
+    },
+    /// The quarantined records: list them, or export them to correct and replay.
+    Rejects {
+        #[command(subcommand)]
+        command: RejectsCommand,
+    },
+    /// Measure the migration engine against the reference tools (prints rows/s, MB/s, peak memory).
+    Bench {
+        /// Rows of the generated CSV.
+        #[arg(long, default_value_t = 1_000_000)]
+        csv_rows: u64,
+        /// Rows of the generated workbook.
+        #[arg(long, default_value_t = 100_000)]
+        xlsx_rows: u64,
+        /// Also load a CSV of this many rows to check that memory stays flat (e.g. 10000000).
+        #[arg(long)]
+        memory_rows: Option<u64>,
+        /// The Access file whose SuiviProduction table is loaded.
+        #[arg(
+            long,
+            default_value = "../shared/legacy/production/production-large.mdb"
+        )]
+        access_file: PathBuf,
+        /// Records per transaction.
+        #[arg(long, default_value_t = 5000)]
+        batch_size: usize,
+        /// Where the generated files go (default: a temporary directory).
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+    },
+    /// One measured load of the benchmark, in its own process (used by `bench`).
+    #[command(hide = true)]
+    BenchLoad {
+        #[arg(long)]
+        mapping: PathBuf,
+        #[arg(long)]
+        source_dir: PathBuf,
+        #[arg(long, default_value_t = 5000)]
+        batch_size: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -70,5 +165,26 @@ pub enum DbCommand {
         /// Print JSON for scripts.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RejectsCommand {
+    /// List the open quarantined records.
+    List {
+        #[arg(long)]
+        domain: Option<String>,
+        /// Also the accepted and replayed ones.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the open quarantined records as JSON lines, to correct and replay.
+    Export {
+        #[arg(long)]
+        domain: Option<String>,
+        #[arg(long, short)]
+        output: PathBuf,
     },
 }

@@ -39,7 +39,7 @@ fn state_text(state: SchemaState) -> &'static str {
     }
 }
 
-fn print_table(target: &str, statuses: &[SchemaStatus]) {
+pub fn print_table(target: &str, statuses: &[SchemaStatus]) {
     println!("target: {target}");
     println!(
         "{:<14} {:<22} {:>7} {:>7}  state",
@@ -68,23 +68,5 @@ pub async fn status(settings: &Settings, json: bool) -> anyhow::Result<ExitCode>
     } else {
         print_table(&settings.target_display, &statuses);
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The newcomer's first command. Until the migration engine lands it sets up the
-/// embedded database and shows it; later it migrates the sample legacy data.
-pub async fn demo(settings: &Settings) -> anyhow::Result<ExitCode> {
-    let db = connect(settings).await?;
-    let all = schemas::all();
-    upgrade::upgrade(&db, &all).await?;
-    let statuses = upgrade::status(&db, &all).await?;
-    db.close().await;
-    print_table(&settings.target_display, &statuses);
-    println!();
-    println!(
-        "The new system's schemas are ready in {}.",
-        settings.target_display
-    );
-    println!("Next: `bascule db status --json`, or point --target at PostgreSQL or Oracle.");
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,13 @@
 //! The `bascule` command: composition root of the services and the CLI people use.
 
+mod bench;
 mod cli;
 mod db_commands;
+mod demo;
+mod domains;
+mod inspect_command;
+mod migrate_commands;
+mod rejects;
 mod schemas;
 mod telemetry;
 
@@ -11,7 +17,7 @@ use std::process::ExitCode;
 use bascule_platform::settings::{self, EXIT_INVALID_SETTINGS};
 use clap::Parser;
 
-use crate::cli::{Cli, Command, DbCommand};
+use crate::cli::{Cli, Command, DbCommand, RejectsCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -42,7 +48,91 @@ fn main() -> ExitCode {
             Command::Db {
                 command: DbCommand::Status { json },
             } => db_commands::status(&settings, *json).await,
-            Command::Demo => db_commands::demo(&settings).await,
+            Command::Demo { source_dir } => demo::run_demo(&settings, source_dir.as_deref()).await,
+            Command::Migrate {
+                domain,
+                all,
+                source_dir,
+                mapping,
+                report,
+                dry_run,
+                restart,
+                batch_size,
+                replay_rejects,
+            } => {
+                let args = migrate_commands::MigrateArgs {
+                    domain: domain.clone(),
+                    all: *all,
+                    source_dir: source_dir.clone(),
+                    mapping: mapping.clone(),
+                    report: report.clone(),
+                    dry_run: *dry_run,
+                    restart: *restart,
+                    batch_size: *batch_size,
+                    replay_rejects: replay_rejects.clone(),
+                };
+                migrate_commands::migrate(&settings, &args).await
+            }
+            Command::Inspect {
+                source,
+                header_row,
+                password,
+                rows,
+                json,
+                draft_mapping,
+                domain,
+            } => {
+                let args = inspect_command::InspectArgs {
+                    source: source.clone(),
+                    header_row: *header_row,
+                    password: password.clone(),
+                    rows: *rows,
+                    json: *json,
+                    draft_mapping: draft_mapping.clone(),
+                    domain: domain.clone(),
+                };
+                inspect_command::run(&args).await
+            }
+            Command::Rejects {
+                command: RejectsCommand::List { domain, all, json },
+            } => rejects::list(&settings, domain.as_deref(), *all, *json).await,
+            Command::Rejects {
+                command: RejectsCommand::Export { domain, output },
+            } => rejects::export(&settings, domain.as_deref(), output).await,
+            Command::Bench {
+                csv_rows,
+                xlsx_rows,
+                memory_rows,
+                access_file,
+                batch_size,
+                work_dir,
+            } => {
+                let options = bench::BenchOptions {
+                    csv_rows: *csv_rows,
+                    xlsx_rows: *xlsx_rows,
+                    memory_rows: *memory_rows,
+                    access_file: access_file.clone(),
+                    batch_size: *batch_size,
+                    work_dir: work_dir.clone(),
+                };
+                bench::run(&options).await.map(|ok| {
+                    if ok {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(3)
+                    }
+                })
+            }
+            Command::BenchLoad {
+                mapping,
+                source_dir,
+                batch_size,
+            } => {
+                let measured =
+                    bench::child_load(&settings.target, mapping, source_dir, *batch_size).await?;
+                println!("{}", serde_json::to_string(&measured)?);
+                Ok(ExitCode::SUCCESS)
+            }
         }
     });
     match result {

@@ -11,12 +11,17 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 
 // Cargo would build a file directly under tests/ as a test crate of its own.
+#[path = "store/contacts.rs"]
+mod contacts;
 #[path = "store/orders.rs"]
 mod orders;
 
+use contacts::contacts_are_listed_main_first;
+
 use orders::{
-    only_draft_orders_can_be_edited, order_lines_round_trip_with_exact_totals,
-    orders_follow_the_transition_table, orders_list_by_customer_and_page,
+    migrated_orders_stand_for_their_total, only_draft_orders_can_be_edited,
+    order_lines_round_trip_with_exact_totals, orders_follow_the_transition_table,
+    orders_list_by_customer_and_page,
 };
 
 async fn store(db: Db) -> ClientsStore {
@@ -291,4 +296,6 @@ bascule_platform::backend_tests!(
     order_lines_round_trip_with_exact_totals,
     only_draft_orders_can_be_edited,
     orders_list_by_customer_and_page,
+    contacts_are_listed_main_first,
+    migrated_orders_stand_for_their_total,
 );

@@ -2,4 +2,5 @@
 //! receipts, supplier bills and their payments.
 
 pub mod domain;
+pub mod legacy;
 pub mod storage;

@@ -94,11 +94,10 @@ fn v1() -> Vec<SchemaChange> {
         tables.into_iter().map(SchemaChange::CreateTable).collect();
     changes.extend([
         index("quarantine_run_ix", "quarantine", &["run_id", "status"]),
-        index(
-            "crosswalk_new_id_ix",
-            "crosswalk",
-            &["domain", "entity", "new_id"],
-        ),
+        // By new id alone: with (domain, entity) first, PostgreSQL's planner chose it
+        // over the primary key for legacy-key lookups on fresh statistics and scanned
+        // a whole entity per batch.
+        index("crosswalk_new_id_ix", "crosswalk", &["new_id"]),
         index("outbox_due_ix", "outbox", &["state", "next_attempt_at"]),
         index(
             "migration_run_domain_ix",

@@ -2,4 +2,5 @@
 //! manufacturing orders and the progress reported on them from the shop floor.
 
 pub mod domain;
+pub mod legacy;
 pub mod storage;

@@ -7,7 +7,7 @@ use bascule_platform::db::record::PageRequest;
 use bascule_platform::db::upgrade::upgrade;
 use bascule_production::domain::{
     BillOfMaterials, BomLine, MaintenanceKind, MaintenanceRecord, ManufacturingOrder, MoState,
-    ProductionError, ProgressEntry, Tool, ToolKind, ToolState,
+    Operator, ProductionError, ProgressEntry, Tool, ToolKind, ToolState,
 };
 use bascule_production::storage::{ProductionStore, schema};
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -61,6 +61,7 @@ fn entry(mo_number: &str, good: &str, scrap: &str) -> ProgressEntry {
         operator: "JDU".into(),
         work_station: "Presse 3".into(),
         note: Some("Équipe de nuit ☕".into()),
+        recorded_at: None,
     }
 }
 

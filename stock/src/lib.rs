@@ -2,4 +2,5 @@
 //! movement ledger, reorder rules and replenishment requests.
 
 pub mod domain;
+pub mod legacy;
 pub mod storage;

@@ -179,7 +179,7 @@ EXCEPTION
 END;
 /
 BEGIN
-  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_CONTROL.crosswalk_new_id_ix ON BASCULE_CONTROL.crosswalk (domain, entity, new_id)';
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_CONTROL.crosswalk_new_id_ix ON BASCULE_CONTROL.crosswalk (new_id)';
 EXCEPTION
   WHEN OTHERS THEN
     IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
@@ -251,8 +251,26 @@ BEGIN
   payment_terms_days NUMBER(19) NOT NULL,
   currency VARCHAR2(3 CHAR) NOT NULL,
   active NUMBER(1) NOT NULL CONSTRAINT supplier_active_ck CHECK (active IN (0, 1)),
+  legacy_updated_on DATE,
   CONSTRAINT supplier_pk PRIMARY KEY (id),
   CONSTRAINT supplier_code_uq UNIQUE (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_FOURNISSEURS.supplier_legacy_id (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  legacy_id VARCHAR2(20 CHAR) NOT NULL,
+  supplier_code VARCHAR2(32 CHAR) NOT NULL,
+  CONSTRAINT supplier_legacy_id_pk PRIMARY KEY (id),
+  CONSTRAINT supplier_legacy_id_legacy_id_uq UNIQUE (legacy_id),
+  CONSTRAINT supplier_legacy_id_supplier_code_fk FOREIGN KEY (supplier_code) REFERENCES BASCULE_FOURNISSEURS.supplier (code)
 )';
 EXCEPTION
   WHEN OTHERS THEN
@@ -294,7 +312,9 @@ BEGIN
   requested_delivery_date DATE,
   currency VARCHAR2(3 CHAR) NOT NULL,
   buyer VARCHAR2(100 CHAR) NOT NULL,
-  note VARCHAR2(1000 CHAR),
+  note CLOB,
+  legacy_id VARCHAR2(20 CHAR),
+  legacy_total_excl_tax NUMBER(22,6),
   CONSTRAINT purchase_order_pk PRIMARY KEY (id),
   CONSTRAINT purchase_order_po_number_uq UNIQUE (po_number),
   CONSTRAINT purchase_order_supplier_code_fk FOREIGN KEY (supplier_code) REFERENCES BASCULE_FOURNISSEURS.supplier (code)
@@ -340,10 +360,11 @@ BEGIN
   invoice_number VARCHAR2(40 CHAR) NOT NULL,
   invoice_date DATE NOT NULL,
   due_date DATE NOT NULL,
-  amount_excl_tax NUMBER(22,6) NOT NULL,
-  tax_amount NUMBER(22,6) NOT NULL,
+  amount_excl_tax NUMBER(22,6),
+  tax_amount NUMBER(22,6),
   amount_incl_tax NUMBER(22,6) NOT NULL,
   state VARCHAR2(9 CHAR) NOT NULL CONSTRAINT supplier_bill_state_ck CHECK (state IN (''DRAFT'', ''POSTED'', ''CANCELLED'')),
+  legacy_id VARCHAR2(20 CHAR),
   CONSTRAINT supplier_bill_pk PRIMARY KEY (id),
   CONSTRAINT supplier_bill_supplier_code_invoice_number_uq UNIQUE (supplier_code, invoice_number),
   CONSTRAINT supplier_bill_supplier_code_fk FOREIGN KEY (supplier_code) REFERENCES BASCULE_FOURNISSEURS.supplier (code),
@@ -444,6 +465,7 @@ BEGIN
   unit VARCHAR2(20 CHAR) NOT NULL,
   replenishment VARCHAR2(11 CHAR) NOT NULL CONSTRAINT article_replenishment_ck CHECK (replenishment IN (''BUY'', ''MANUFACTURE'')),
   active NUMBER(1) NOT NULL CONSTRAINT article_active_ck CHECK (active IN (0, 1)),
+  unit_cost NUMBER(22,6),
   CONSTRAINT article_pk PRIMARY KEY (id),
   CONSTRAINT article_code_uq UNIQUE (code)
 )';
@@ -609,7 +631,7 @@ EXCEPTION
     IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
 END;
 /
--- version 1: tools, maintenance, bills of materials, manufacturing orders, progress
+-- version 1: tools, maintenance, bills of materials, manufacturing orders, progress, operators
 BEGIN
   EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_PRODUCTION.tool (
   id VARCHAR2(36 CHAR) NOT NULL,
@@ -625,9 +647,10 @@ BEGIN
   cycles_at_last_maintenance NUMBER(19) NOT NULL,
   max_cycles NUMBER(19),
   next_maintenance_on DATE,
+  last_maintenance_on DATE,
   purchased_on DATE,
   purchase_price NUMBER(22,6),
-  note VARCHAR2(1000 CHAR),
+  note CLOB,
   CONSTRAINT tool_pk PRIMARY KEY (id),
   CONSTRAINT tool_code_uq UNIQUE (code)
 )';
@@ -703,13 +726,13 @@ BEGIN
   mo_number VARCHAR2(32 CHAR) NOT NULL,
   article_code VARCHAR2(32 CHAR) NOT NULL,
   quantity NUMBER(22,6) NOT NULL,
-  state VARCHAR2(11 CHAR) NOT NULL CONSTRAINT manufacturing_order_state_ck CHECK (state IN (''DRAFT'', ''CONFIRMED'', ''IN_PROGRESS'', ''DONE'', ''CANCELLED'')),
+  state VARCHAR2(11 CHAR) NOT NULL CONSTRAINT manufacturing_order_state_ck CHECK (state IN (''DRAFT'', ''CONFIRMED'', ''IN_PROGRESS'', ''DONE'', ''CLOSED'', ''CANCELLED'')),
   planned_start_on DATE NOT NULL,
   planned_end_on DATE NOT NULL,
   deadline_on DATE,
   origin_order_number VARCHAR2(40 CHAR),
   customer_code VARCHAR2(32 CHAR),
-  note VARCHAR2(1000 CHAR),
+  note CLOB,
   CONSTRAINT manufacturing_order_pk PRIMARY KEY (id),
   CONSTRAINT manufacturing_order_mo_number_uq UNIQUE (mo_number)
 )';
@@ -748,9 +771,30 @@ BEGIN
   qty_scrap NUMBER(22,6) NOT NULL,
   operator VARCHAR2(3 CHAR) NOT NULL,
   work_station VARCHAR2(60 CHAR) NOT NULL,
-  note VARCHAR2(1000 CHAR),
+  note CLOB,
+  recorded_at TIMESTAMP(6) WITH TIME ZONE,
   CONSTRAINT progress_entry_pk PRIMARY KEY (id),
   CONSTRAINT progress_entry_mo_number_fk FOREIGN KEY (mo_number) REFERENCES BASCULE_PRODUCTION.manufacturing_order (mo_number)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_PRODUCTION.shop_operator (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  trigram VARCHAR2(3 CHAR) NOT NULL,
+  badge_number VARCHAR2(20 CHAR) NOT NULL,
+  last_name VARCHAR2(100 CHAR) NOT NULL,
+  first_name VARCHAR2(100 CHAR) NOT NULL,
+  active NUMBER(1) NOT NULL CONSTRAINT shop_operator_active_ck CHECK (active IN (0, 1)),
+  CONSTRAINT shop_operator_pk PRIMARY KEY (id),
+  CONSTRAINT shop_operator_trigram_uq UNIQUE (trigram),
+  CONSTRAINT shop_operator_badge_number_uq UNIQUE (badge_number)
 )';
 EXCEPTION
   WHEN OTHERS THEN
@@ -808,7 +852,7 @@ EXCEPTION
     IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
 END;
 /
--- version 1: customers, GDPR consents, customer orders and their lines
+-- version 1: customers, their contacts, GDPR consents, customer orders and their lines
 BEGIN
   EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CLIENTS.customer (
   id VARCHAR2(36 CHAR) NOT NULL,
@@ -833,9 +877,58 @@ BEGIN
   delivery_country VARCHAR2(2 CHAR),
   payment_terms_days NUMBER(19) NOT NULL,
   active NUMBER(1) NOT NULL CONSTRAINT customer_active_ck CHECK (active IN (0, 1)),
-  note VARCHAR2(1000 CHAR),
+  note CLOB,
+  legacy_updated_at TIMESTAMP(6) WITH TIME ZONE,
+  legacy_id VARCHAR2(40 CHAR),
   CONSTRAINT customer_pk PRIMARY KEY (id),
   CONSTRAINT customer_code_uq UNIQUE (code)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CLIENTS.customer_contact (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  customer_id VARCHAR2(36 CHAR) NOT NULL,
+  civility VARCHAR2(10 CHAR),
+  first_name VARCHAR2(80 CHAR) NOT NULL,
+  last_name VARCHAR2(80 CHAR) NOT NULL,
+  job_title VARCHAR2(80 CHAR),
+  email VARCHAR2(254 CHAR),
+  phone VARCHAR2(30 CHAR),
+  mobile VARCHAR2(30 CHAR),
+  principal NUMBER(1) NOT NULL CONSTRAINT customer_contact_principal_ck CHECK (principal IN (0, 1)),
+  legacy_id VARCHAR2(40 CHAR),
+  CONSTRAINT customer_contact_pk PRIMARY KEY (id),
+  CONSTRAINT customer_contact_customer_id_last_name_first_name_uq UNIQUE (customer_id, last_name, first_name),
+  CONSTRAINT customer_contact_customer_id_fk FOREIGN KEY (customer_id) REFERENCES BASCULE_CLIENTS.customer (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CLIENTS.contact_consent (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  contact_id VARCHAR2(36 CHAR) NOT NULL,
+  purpose VARCHAR2(22 CHAR) NOT NULL CONSTRAINT contact_consent_purpose_ck CHECK (purpose IN (''NEWSLETTER'', ''COMMERCIAL_OFFERS'', ''SATISFACTION_SURVEYS'', ''TRADE_SHOW_INVITATIONS'')),
+  granted NUMBER(1) NOT NULL CONSTRAINT contact_consent_granted_ck CHECK (granted IN (0, 1)),
+  collected_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  channel VARCHAR2(60 CHAR) NOT NULL,
+  withdrawn_at TIMESTAMP(6) WITH TIME ZONE,
+  proof VARCHAR2(1000 CHAR),
+  CONSTRAINT contact_consent_pk PRIMARY KEY (id),
+  CONSTRAINT contact_consent_contact_id_purpose_collected_at_uq UNIQUE (contact_id, purpose, collected_at),
+  CONSTRAINT contact_consent_contact_id_fk FOREIGN KEY (contact_id) REFERENCES BASCULE_CLIENTS.customer_contact (id)
 )';
 EXCEPTION
   WHEN OTHERS THEN
@@ -879,6 +972,7 @@ BEGIN
   currency VARCHAR2(3 CHAR) NOT NULL,
   note VARCHAR2(1000 CHAR),
   state VARCHAR2(13 CHAR) NOT NULL CONSTRAINT customer_order_state_ck CHECK (state IN (''DRAFT'', ''CONFIRMED'', ''IN_PRODUCTION'', ''READY'', ''DELIVERED'', ''CLOSED'', ''CANCELLED'')),
+  legacy_total_excl_tax NUMBER(22,6),
   CONSTRAINT customer_order_pk PRIMARY KEY (id),
   CONSTRAINT customer_order_order_number_uq UNIQUE (order_number),
   CONSTRAINT customer_order_customer_code_fk FOREIGN KEY (customer_code) REFERENCES BASCULE_CLIENTS.customer (code)

@@ -121,7 +121,7 @@ CREATE TABLE IF NOT EXISTS control.outbox (
 /
 CREATE INDEX IF NOT EXISTS quarantine_run_ix ON control.quarantine (run_id, status)
 /
-CREATE INDEX IF NOT EXISTS crosswalk_new_id_ix ON control.crosswalk (domain, entity, new_id)
+CREATE INDEX IF NOT EXISTS crosswalk_new_id_ix ON control.crosswalk (new_id)
 /
 CREATE INDEX IF NOT EXISTS outbox_due_ix ON control.outbox (state, next_attempt_at)
 /
@@ -161,8 +161,21 @@ CREATE TABLE IF NOT EXISTS fournisseurs.supplier (
   payment_terms_days BIGINT NOT NULL,
   currency VARCHAR(3) NOT NULL,
   active BOOLEAN NOT NULL,
+  legacy_updated_on DATE,
   CONSTRAINT supplier_pk PRIMARY KEY (id),
   CONSTRAINT supplier_code_uq UNIQUE (code)
+)
+/
+CREATE TABLE IF NOT EXISTS fournisseurs.supplier_legacy_id (
+  id VARCHAR(36) NOT NULL,
+  revision BIGINT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  legacy_id VARCHAR(20) NOT NULL,
+  supplier_code VARCHAR(32) NOT NULL,
+  CONSTRAINT supplier_legacy_id_pk PRIMARY KEY (id),
+  CONSTRAINT supplier_legacy_id_legacy_id_uq UNIQUE (legacy_id),
+  CONSTRAINT supplier_legacy_id_supplier_code_fk FOREIGN KEY (supplier_code) REFERENCES fournisseurs.supplier (code)
 )
 /
 CREATE TABLE IF NOT EXISTS fournisseurs.supplier_article (
@@ -194,7 +207,9 @@ CREATE TABLE IF NOT EXISTS fournisseurs.purchase_order (
   requested_delivery_date DATE,
   currency VARCHAR(3) NOT NULL,
   buyer VARCHAR(100) NOT NULL,
-  note VARCHAR(1000),
+  note TEXT,
+  legacy_id VARCHAR(20),
+  legacy_total_excl_tax NUMERIC(22,6),
   CONSTRAINT purchase_order_pk PRIMARY KEY (id),
   CONSTRAINT purchase_order_po_number_uq UNIQUE (po_number),
   CONSTRAINT purchase_order_supplier_code_fk FOREIGN KEY (supplier_code) REFERENCES fournisseurs.supplier (code)
@@ -230,10 +245,11 @@ CREATE TABLE IF NOT EXISTS fournisseurs.supplier_bill (
   invoice_number VARCHAR(40) NOT NULL,
   invoice_date DATE NOT NULL,
   due_date DATE NOT NULL,
-  amount_excl_tax NUMERIC(22,6) NOT NULL,
-  tax_amount NUMERIC(22,6) NOT NULL,
+  amount_excl_tax NUMERIC(22,6),
+  tax_amount NUMERIC(22,6),
   amount_incl_tax NUMERIC(22,6) NOT NULL,
   state VARCHAR(9) NOT NULL CONSTRAINT supplier_bill_state_ck CHECK (state IN ('DRAFT', 'POSTED', 'CANCELLED')),
+  legacy_id VARCHAR(20),
   CONSTRAINT supplier_bill_pk PRIMARY KEY (id),
   CONSTRAINT supplier_bill_supplier_code_invoice_number_uq UNIQUE (supplier_code, invoice_number),
   CONSTRAINT supplier_bill_supplier_code_fk FOREIGN KEY (supplier_code) REFERENCES fournisseurs.supplier (code),
@@ -287,6 +303,7 @@ CREATE TABLE IF NOT EXISTS stock.article (
   unit VARCHAR(20) NOT NULL,
   replenishment VARCHAR(11) NOT NULL CONSTRAINT article_replenishment_ck CHECK (replenishment IN ('BUY', 'MANUFACTURE')),
   active BOOLEAN NOT NULL,
+  unit_cost NUMERIC(22,6),
   CONSTRAINT article_pk PRIMARY KEY (id),
   CONSTRAINT article_code_uq UNIQUE (code)
 )
@@ -396,7 +413,7 @@ CREATE TABLE IF NOT EXISTS production.schema_version (
   CONSTRAINT schema_version_pk PRIMARY KEY (version)
 )
 /
--- version 1: tools, maintenance, bills of materials, manufacturing orders, progress
+-- version 1: tools, maintenance, bills of materials, manufacturing orders, progress, operators
 CREATE TABLE IF NOT EXISTS production.tool (
   id VARCHAR(36) NOT NULL,
   revision BIGINT NOT NULL,
@@ -411,9 +428,10 @@ CREATE TABLE IF NOT EXISTS production.tool (
   cycles_at_last_maintenance BIGINT NOT NULL,
   max_cycles BIGINT,
   next_maintenance_on DATE,
+  last_maintenance_on DATE,
   purchased_on DATE,
   purchase_price NUMERIC(22,6),
-  note VARCHAR(1000),
+  note TEXT,
   CONSTRAINT tool_pk PRIMARY KEY (id),
   CONSTRAINT tool_code_uq UNIQUE (code)
 )
@@ -469,13 +487,13 @@ CREATE TABLE IF NOT EXISTS production.manufacturing_order (
   mo_number VARCHAR(32) NOT NULL,
   article_code VARCHAR(32) NOT NULL,
   quantity NUMERIC(22,6) NOT NULL,
-  state VARCHAR(11) NOT NULL CONSTRAINT manufacturing_order_state_ck CHECK (state IN ('DRAFT', 'CONFIRMED', 'IN_PROGRESS', 'DONE', 'CANCELLED')),
+  state VARCHAR(11) NOT NULL CONSTRAINT manufacturing_order_state_ck CHECK (state IN ('DRAFT', 'CONFIRMED', 'IN_PROGRESS', 'DONE', 'CLOSED', 'CANCELLED')),
   planned_start_on DATE NOT NULL,
   planned_end_on DATE NOT NULL,
   deadline_on DATE,
   origin_order_number VARCHAR(40),
   customer_code VARCHAR(32),
-  note VARCHAR(1000),
+  note TEXT,
   CONSTRAINT manufacturing_order_pk PRIMARY KEY (id),
   CONSTRAINT manufacturing_order_mo_number_uq UNIQUE (mo_number)
 )
@@ -504,9 +522,25 @@ CREATE TABLE IF NOT EXISTS production.progress_entry (
   qty_scrap NUMERIC(22,6) NOT NULL,
   operator VARCHAR(3) NOT NULL,
   work_station VARCHAR(60) NOT NULL,
-  note VARCHAR(1000),
+  note TEXT,
+  recorded_at TIMESTAMPTZ,
   CONSTRAINT progress_entry_pk PRIMARY KEY (id),
   CONSTRAINT progress_entry_mo_number_fk FOREIGN KEY (mo_number) REFERENCES production.manufacturing_order (mo_number)
+)
+/
+CREATE TABLE IF NOT EXISTS production.shop_operator (
+  id VARCHAR(36) NOT NULL,
+  revision BIGINT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  trigram VARCHAR(3) NOT NULL,
+  badge_number VARCHAR(20) NOT NULL,
+  last_name VARCHAR(100) NOT NULL,
+  first_name VARCHAR(100) NOT NULL,
+  active BOOLEAN NOT NULL,
+  CONSTRAINT shop_operator_pk PRIMARY KEY (id),
+  CONSTRAINT shop_operator_trigram_uq UNIQUE (trigram),
+  CONSTRAINT shop_operator_badge_number_uq UNIQUE (badge_number)
 )
 /
 CREATE INDEX IF NOT EXISTS maintenance_tool_ix ON production.maintenance_record (tool_code, performed_on)
@@ -528,7 +562,7 @@ CREATE TABLE IF NOT EXISTS clients.schema_version (
   CONSTRAINT schema_version_pk PRIMARY KEY (version)
 )
 /
--- version 1: customers, GDPR consents, customer orders and their lines
+-- version 1: customers, their contacts, GDPR consents, customer orders and their lines
 CREATE TABLE IF NOT EXISTS clients.customer (
   id VARCHAR(36) NOT NULL,
   revision BIGINT NOT NULL,
@@ -552,9 +586,48 @@ CREATE TABLE IF NOT EXISTS clients.customer (
   delivery_country VARCHAR(2),
   payment_terms_days BIGINT NOT NULL,
   active BOOLEAN NOT NULL,
-  note VARCHAR(1000),
+  note TEXT,
+  legacy_updated_at TIMESTAMPTZ,
+  legacy_id VARCHAR(40),
   CONSTRAINT customer_pk PRIMARY KEY (id),
   CONSTRAINT customer_code_uq UNIQUE (code)
+)
+/
+CREATE TABLE IF NOT EXISTS clients.customer_contact (
+  id VARCHAR(36) NOT NULL,
+  revision BIGINT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  customer_id VARCHAR(36) NOT NULL,
+  civility VARCHAR(10),
+  first_name VARCHAR(80) NOT NULL,
+  last_name VARCHAR(80) NOT NULL,
+  job_title VARCHAR(80),
+  email VARCHAR(254),
+  phone VARCHAR(30),
+  mobile VARCHAR(30),
+  principal BOOLEAN NOT NULL,
+  legacy_id VARCHAR(40),
+  CONSTRAINT customer_contact_pk PRIMARY KEY (id),
+  CONSTRAINT customer_contact_customer_id_last_name_first_name_uq UNIQUE (customer_id, last_name, first_name),
+  CONSTRAINT customer_contact_customer_id_fk FOREIGN KEY (customer_id) REFERENCES clients.customer (id)
+)
+/
+CREATE TABLE IF NOT EXISTS clients.contact_consent (
+  id VARCHAR(36) NOT NULL,
+  revision BIGINT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  contact_id VARCHAR(36) NOT NULL,
+  purpose VARCHAR(22) NOT NULL CONSTRAINT contact_consent_purpose_ck CHECK (purpose IN ('NEWSLETTER', 'COMMERCIAL_OFFERS', 'SATISFACTION_SURVEYS', 'TRADE_SHOW_INVITATIONS')),
+  granted BOOLEAN NOT NULL,
+  collected_at TIMESTAMPTZ NOT NULL,
+  channel VARCHAR(60) NOT NULL,
+  withdrawn_at TIMESTAMPTZ,
+  proof VARCHAR(1000),
+  CONSTRAINT contact_consent_pk PRIMARY KEY (id),
+  CONSTRAINT contact_consent_contact_id_purpose_collected_at_uq UNIQUE (contact_id, purpose, collected_at),
+  CONSTRAINT contact_consent_contact_id_fk FOREIGN KEY (contact_id) REFERENCES clients.customer_contact (id)
 )
 /
 CREATE TABLE IF NOT EXISTS clients.customer_consent (
@@ -588,6 +661,7 @@ CREATE TABLE IF NOT EXISTS clients.customer_order (
   currency VARCHAR(3) NOT NULL,
   note VARCHAR(1000),
   state VARCHAR(13) NOT NULL CONSTRAINT customer_order_state_ck CHECK (state IN ('DRAFT', 'CONFIRMED', 'IN_PRODUCTION', 'READY', 'DELIVERED', 'CLOSED', 'CANCELLED')),
+  legacy_total_excl_tax NUMERIC(22,6),
   CONSTRAINT customer_order_pk PRIMARY KEY (id),
   CONSTRAINT customer_order_order_number_uq UNIQUE (order_number),
   CONSTRAINT customer_order_customer_code_fk FOREIGN KEY (customer_code) REFERENCES clients.customer (code)

@@ -119,7 +119,7 @@ CREATE TABLE IF NOT EXISTS control.outbox (
 /
 CREATE INDEX IF NOT EXISTS control.quarantine_run_ix ON quarantine (run_id, status)
 /
-CREATE INDEX IF NOT EXISTS control.crosswalk_new_id_ix ON crosswalk (domain, entity, new_id)
+CREATE INDEX IF NOT EXISTS control.crosswalk_new_id_ix ON crosswalk (new_id)
 /
 CREATE INDEX IF NOT EXISTS control.outbox_due_ix ON outbox (state, next_attempt_at)
 /
@@ -157,8 +157,21 @@ CREATE TABLE IF NOT EXISTS fournisseurs.supplier (
   payment_terms_days INTEGER NOT NULL,
   currency TEXT NOT NULL,
   active INTEGER NOT NULL CONSTRAINT supplier_active_ck CHECK (active IN (0, 1)),
+  legacy_updated_on TEXT,
   CONSTRAINT supplier_pk PRIMARY KEY (id),
   CONSTRAINT supplier_code_uq UNIQUE (code)
+)
+/
+CREATE TABLE IF NOT EXISTS fournisseurs.supplier_legacy_id (
+  id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  legacy_id TEXT NOT NULL,
+  supplier_code TEXT NOT NULL,
+  CONSTRAINT supplier_legacy_id_pk PRIMARY KEY (id),
+  CONSTRAINT supplier_legacy_id_legacy_id_uq UNIQUE (legacy_id),
+  CONSTRAINT supplier_legacy_id_supplier_code_fk FOREIGN KEY (supplier_code) REFERENCES supplier (code)
 )
 /
 CREATE TABLE IF NOT EXISTS fournisseurs.supplier_article (
@@ -191,6 +204,8 @@ CREATE TABLE IF NOT EXISTS fournisseurs.purchase_order (
   currency TEXT NOT NULL,
   buyer TEXT NOT NULL,
   note TEXT,
+  legacy_id TEXT,
+  legacy_total_excl_tax TEXT,
   CONSTRAINT purchase_order_pk PRIMARY KEY (id),
   CONSTRAINT purchase_order_po_number_uq UNIQUE (po_number),
   CONSTRAINT purchase_order_supplier_code_fk FOREIGN KEY (supplier_code) REFERENCES supplier (code)
@@ -226,10 +241,11 @@ CREATE TABLE IF NOT EXISTS fournisseurs.supplier_bill (
   invoice_number TEXT NOT NULL,
   invoice_date TEXT NOT NULL,
   due_date TEXT NOT NULL,
-  amount_excl_tax TEXT NOT NULL,
-  tax_amount TEXT NOT NULL,
+  amount_excl_tax TEXT,
+  tax_amount TEXT,
   amount_incl_tax TEXT NOT NULL,
   state TEXT NOT NULL CONSTRAINT supplier_bill_state_ck CHECK (state IN ('DRAFT', 'POSTED', 'CANCELLED')),
+  legacy_id TEXT,
   CONSTRAINT supplier_bill_pk PRIMARY KEY (id),
   CONSTRAINT supplier_bill_supplier_code_invoice_number_uq UNIQUE (supplier_code, invoice_number),
   CONSTRAINT supplier_bill_supplier_code_fk FOREIGN KEY (supplier_code) REFERENCES supplier (code),
@@ -281,6 +297,7 @@ CREATE TABLE IF NOT EXISTS stock.article (
   unit TEXT NOT NULL,
   replenishment TEXT NOT NULL CONSTRAINT article_replenishment_ck CHECK (replenishment IN ('BUY', 'MANUFACTURE')),
   active INTEGER NOT NULL CONSTRAINT article_active_ck CHECK (active IN (0, 1)),
+  unit_cost TEXT,
   CONSTRAINT article_pk PRIMARY KEY (id),
   CONSTRAINT article_code_uq UNIQUE (code)
 )
@@ -388,7 +405,7 @@ CREATE TABLE IF NOT EXISTS production.schema_version (
   CONSTRAINT schema_version_pk PRIMARY KEY (version)
 )
 /
--- version 1: tools, maintenance, bills of materials, manufacturing orders, progress
+-- version 1: tools, maintenance, bills of materials, manufacturing orders, progress, operators
 CREATE TABLE IF NOT EXISTS production.tool (
   id TEXT NOT NULL,
   revision INTEGER NOT NULL,
@@ -403,6 +420,7 @@ CREATE TABLE IF NOT EXISTS production.tool (
   cycles_at_last_maintenance INTEGER NOT NULL,
   max_cycles INTEGER,
   next_maintenance_on TEXT,
+  last_maintenance_on TEXT,
   purchased_on TEXT,
   purchase_price TEXT,
   note TEXT,
@@ -461,7 +479,7 @@ CREATE TABLE IF NOT EXISTS production.manufacturing_order (
   mo_number TEXT NOT NULL,
   article_code TEXT NOT NULL,
   quantity TEXT NOT NULL,
-  state TEXT NOT NULL CONSTRAINT manufacturing_order_state_ck CHECK (state IN ('DRAFT', 'CONFIRMED', 'IN_PROGRESS', 'DONE', 'CANCELLED')),
+  state TEXT NOT NULL CONSTRAINT manufacturing_order_state_ck CHECK (state IN ('DRAFT', 'CONFIRMED', 'IN_PROGRESS', 'DONE', 'CLOSED', 'CANCELLED')),
   planned_start_on TEXT NOT NULL,
   planned_end_on TEXT NOT NULL,
   deadline_on TEXT,
@@ -497,8 +515,24 @@ CREATE TABLE IF NOT EXISTS production.progress_entry (
   operator TEXT NOT NULL,
   work_station TEXT NOT NULL,
   note TEXT,
+  recorded_at TEXT,
   CONSTRAINT progress_entry_pk PRIMARY KEY (id),
   CONSTRAINT progress_entry_mo_number_fk FOREIGN KEY (mo_number) REFERENCES manufacturing_order (mo_number)
+)
+/
+CREATE TABLE IF NOT EXISTS production.shop_operator (
+  id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  trigram TEXT NOT NULL,
+  badge_number TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  first_name TEXT NOT NULL,
+  active INTEGER NOT NULL CONSTRAINT shop_operator_active_ck CHECK (active IN (0, 1)),
+  CONSTRAINT shop_operator_pk PRIMARY KEY (id),
+  CONSTRAINT shop_operator_trigram_uq UNIQUE (trigram),
+  CONSTRAINT shop_operator_badge_number_uq UNIQUE (badge_number)
 )
 /
 CREATE INDEX IF NOT EXISTS production.maintenance_tool_ix ON maintenance_record (tool_code, performed_on)
@@ -518,7 +552,7 @@ CREATE TABLE IF NOT EXISTS clients.schema_version (
   CONSTRAINT schema_version_pk PRIMARY KEY (version)
 )
 /
--- version 1: customers, GDPR consents, customer orders and their lines
+-- version 1: customers, their contacts, GDPR consents, customer orders and their lines
 CREATE TABLE IF NOT EXISTS clients.customer (
   id TEXT NOT NULL,
   revision INTEGER NOT NULL,
@@ -543,8 +577,47 @@ CREATE TABLE IF NOT EXISTS clients.customer (
   payment_terms_days INTEGER NOT NULL,
   active INTEGER NOT NULL CONSTRAINT customer_active_ck CHECK (active IN (0, 1)),
   note TEXT,
+  legacy_updated_at TEXT,
+  legacy_id TEXT,
   CONSTRAINT customer_pk PRIMARY KEY (id),
   CONSTRAINT customer_code_uq UNIQUE (code)
+)
+/
+CREATE TABLE IF NOT EXISTS clients.customer_contact (
+  id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  civility TEXT,
+  first_name TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  job_title TEXT,
+  email TEXT,
+  phone TEXT,
+  mobile TEXT,
+  principal INTEGER NOT NULL CONSTRAINT customer_contact_principal_ck CHECK (principal IN (0, 1)),
+  legacy_id TEXT,
+  CONSTRAINT customer_contact_pk PRIMARY KEY (id),
+  CONSTRAINT customer_contact_customer_id_last_name_first_name_uq UNIQUE (customer_id, last_name, first_name),
+  CONSTRAINT customer_contact_customer_id_fk FOREIGN KEY (customer_id) REFERENCES customer (id)
+)
+/
+CREATE TABLE IF NOT EXISTS clients.contact_consent (
+  id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  contact_id TEXT NOT NULL,
+  purpose TEXT NOT NULL CONSTRAINT contact_consent_purpose_ck CHECK (purpose IN ('NEWSLETTER', 'COMMERCIAL_OFFERS', 'SATISFACTION_SURVEYS', 'TRADE_SHOW_INVITATIONS')),
+  granted INTEGER NOT NULL CONSTRAINT contact_consent_granted_ck CHECK (granted IN (0, 1)),
+  collected_at TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  withdrawn_at TEXT,
+  proof TEXT,
+  CONSTRAINT contact_consent_pk PRIMARY KEY (id),
+  CONSTRAINT contact_consent_contact_id_purpose_collected_at_uq UNIQUE (contact_id, purpose, collected_at),
+  CONSTRAINT contact_consent_contact_id_fk FOREIGN KEY (contact_id) REFERENCES customer_contact (id)
 )
 /
 CREATE TABLE IF NOT EXISTS clients.customer_consent (
@@ -578,6 +651,7 @@ CREATE TABLE IF NOT EXISTS clients.customer_order (
   currency TEXT NOT NULL,
   note TEXT,
   state TEXT NOT NULL CONSTRAINT customer_order_state_ck CHECK (state IN ('DRAFT', 'CONFIRMED', 'IN_PRODUCTION', 'READY', 'DELIVERED', 'CLOSED', 'CANCELLED')),
+  legacy_total_excl_tax TEXT,
   CONSTRAINT customer_order_pk PRIMARY KEY (id),
   CONSTRAINT customer_order_order_number_uq UNIQUE (order_number),
   CONSTRAINT customer_order_customer_code_fk FOREIGN KEY (customer_code) REFERENCES customer (code)

@@ -1,8 +1,9 @@
 //! Customers: who orders, where they are billed and delivered, how they pay.
 
 use bascule_platform::ident;
+use chrono::{DateTime, SubsecRound, Utc};
 
-use super::{ClientsError, check_optional_text, check_text};
+use super::{ClientsError, check_optional_text, check_phone, check_text};
 
 /// Checks a customer code: `C` and five digits, as the legacy numbering gives them.
 pub(crate) fn check_customer_code(field: &'static str, code: &str) -> Result<String, ClientsError> {
@@ -95,11 +96,22 @@ pub struct Customer {
     pub delivery_address: Option<Address>,
     pub payment_terms_days: i64,
     pub active: bool,
+    /// Free text; the legacy systems kept running logs here, so it is long text.
     pub note: Option<String>,
+    /// When a legacy system last changed this customer (the PostgreSQL base's
+    /// `modifie_le`, the Access file's `Date création`); `None` for customers created in
+    /// bascule. The migration merges duplicate legacy records on it: the latest wins.
+    pub legacy_updated_at: Option<DateTime<Utc>>,
+    /// Its id in the legacy PostgreSQL customer base (`clients.id`), by which the legacy
+    /// contacts and orders refer to it; `None` for customers created in bascule or known
+    /// only to the Access file. Kept for support: "customer 142 of the old base".
+    pub legacy_id: Option<String>,
 }
 
 /// The room the e-mail list has in its column, separators included.
 const EMAILS_MAX_CHARS: usize = 1000;
+/// A note is long text; this only guards against a whole file pasted by mistake.
+pub(crate) const NOTE_MAX_CHARS: usize = 100_000;
 
 impl Customer {
     /// Payment terms when none were agreed: 30 days, as the Code de commerce (L441-10) sets.
@@ -119,6 +131,8 @@ impl Customer {
             payment_terms_days: Self::DEFAULT_PAYMENT_TERMS_DAYS,
             active: true,
             note: None,
+            legacy_updated_at: None,
+            legacy_id: None,
         }
         .validate()
     }
@@ -141,10 +155,13 @@ impl Customer {
             siret,
             vat_number: check_vat_number(self.vat_number)?,
             contact_emails: check_emails(&self.contact_emails)?,
-            phone: check_phone(self.phone)?,
+            phone: check_phone("phone", self.phone)?,
             billing_address: self.billing_address.validate()?,
             delivery_address: self.delivery_address.map(Address::validate).transpose()?,
-            note: check_optional_text("note", self.note, 1000)?,
+            note: check_optional_text("note", self.note, NOTE_MAX_CHARS)?,
+            // Every backend keeps microseconds: what is returned equals what is read back.
+            legacy_updated_at: self.legacy_updated_at.map(|t| t.trunc_subsecs(6)),
+            legacy_id: check_optional_text("legacy_id", self.legacy_id, 40)?,
             ..self
         })
     }
@@ -201,24 +218,6 @@ fn check_emails(emails: &[String]) -> Result<Vec<String>, ClientsError> {
         ));
     }
     Ok(checked)
-}
-
-fn check_phone(phone: Option<String>) -> Result<Option<String>, ClientsError> {
-    let Some(phone) = check_optional_text("phone", phone, 30)? else {
-        return Ok(None);
-    };
-    let ok = phone.chars().any(|c| c.is_ascii_digit())
-        && phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +.-()/".contains(c));
-    if ok {
-        Ok(Some(phone))
-    } else {
-        Err(ClientsError::invalid(
-            "phone",
-            format!("{phone:?} must be digits, spaces and + . - ( ) /"),
-        ))
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Clients entities and their rules, free of any transport or storage type.
 
 mod consent;
+mod contact;
 mod customer;
 mod error;
 mod order;
@@ -8,6 +9,7 @@ mod state;
 mod total;
 
 pub use consent::{Consent, ConsentPurpose};
+pub use contact::Contact;
 pub use customer::{Address, Customer};
 pub use error::ClientsError;
 pub use order::{CustomerOrder, OrderLine};
@@ -66,6 +68,28 @@ pub(crate) fn check_optional_text(
     match text.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) => check_text(field, t, max).map(Some),
+    }
+}
+
+/// Checks an optional phone number: digits with the separators people type.
+pub(crate) fn check_phone(
+    field: &'static str,
+    phone: Option<String>,
+) -> Result<Option<String>, ClientsError> {
+    let Some(phone) = check_optional_text(field, phone, 30)? else {
+        return Ok(None);
+    };
+    let ok = phone.chars().any(|c| c.is_ascii_digit())
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +.-()/".contains(c));
+    if ok {
+        Ok(Some(phone))
+    } else {
+        Err(ClientsError::invalid(
+            field,
+            format!("{phone:?} must be digits, spaces and + . - ( ) /"),
+        ))
     }
 }
 

@@ -26,6 +26,10 @@ pub struct CustomerOrder {
     pub currency: String,
     pub note: Option<String>,
     pub state: OrderState,
+    /// The total excluding tax the legacy system recorded for an order migrated without
+    /// its lines (the old base kept headers only); `None` for orders made in bascule.
+    /// Such an order stands for its total: the rules that need lines accept it.
+    pub legacy_total_excl_tax: Option<Decimal>,
 }
 
 impl CustomerOrder {
@@ -48,6 +52,7 @@ impl CustomerOrder {
             currency: Self::DEFAULT_CURRENCY.to_owned(),
             note: None,
             state: OrderState::Draft,
+            legacy_total_excl_tax: None,
         }
         .validate()
     }
@@ -72,6 +77,16 @@ impl CustomerOrder {
                 format!("{:?} is not an ISO 4217 code (EUR, USD…)", self.currency),
             ));
         }
+        let legacy_total_excl_tax = match self.legacy_total_excl_tax {
+            Some(t) if t.is_sign_negative() && !t.is_zero() => {
+                return Err(ClientsError::invalid(
+                    "legacy_total_excl_tax",
+                    "must not be negative",
+                ));
+            }
+            Some(t) => Some(check_amount("legacy_total_excl_tax", t)?),
+            None => None,
+        };
         Ok(CustomerOrder {
             order_number: check_code("order_number", &self.order_number, 20)?,
             customer_code: check_customer_code("customer_code", &self.customer_code)?,
@@ -82,6 +97,7 @@ impl CustomerOrder {
             )?,
             currency,
             note: check_optional_text("note", self.note, 1000)?,
+            legacy_total_excl_tax,
             ..self
         })
     }
@@ -96,7 +112,7 @@ impl CustomerOrder {
                 to: next.as_str(),
             });
         }
-        if next.needs_lines() && line_count == 0 {
+        if next.needs_lines() && line_count == 0 && !self.is_migrated_without_lines() {
             return Err(ClientsError::invalid(
                 "lines",
                 format!("order {} has no lines", self.order_number),
@@ -106,6 +122,11 @@ impl CustomerOrder {
             state: next,
             ..self.clone()
         })
+    }
+
+    /// A legacy order migrated with its total but without lines.
+    pub fn is_migrated_without_lines(&self) -> bool {
+        self.legacy_total_excl_tax.is_some()
     }
 
     /// Refuses any edit of an order that is no longer a draft.
@@ -134,7 +155,7 @@ impl CustomerOrder {
                 format!("line {} appears twice", pair[0].line_no),
             ));
         }
-        if self.state.needs_lines() && lines.is_empty() {
+        if self.state.needs_lines() && lines.is_empty() && !self.is_migrated_without_lines() {
             return Err(ClientsError::invalid(
                 "lines",
                 format!("a {} order must have lines", self.state.as_str()),
@@ -335,6 +356,17 @@ mod tests {
             }
             other => panic!("expected IllegalTransition, got {other:?}"),
         }
+        let migrated = CustomerOrder {
+            legacy_total_excl_tax: Some(dec("1250.40")),
+            ..order()
+        };
+        assert!(migrated.transition(OrderState::Confirmed, 0).is_ok());
+        assert!(migrated.check_lines(Vec::new()).is_ok());
+        let negative = CustomerOrder {
+            legacy_total_excl_tax: Some(dec("-0.01")),
+            ..order()
+        };
+        assert!(negative.validate().is_err());
         assert!(draft.check_editable().is_ok());
         assert!(matches!(
             confirmed.check_editable(),

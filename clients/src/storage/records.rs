@@ -9,7 +9,7 @@ use crate::domain::{
     Address, ClientsError, Consent, ConsentPurpose, Customer, CustomerOrder, OrderLine, OrderState,
 };
 
-fn decode_err(e: ClientsError) -> DbError {
+pub(crate) fn decode_err(e: ClientsError) -> DbError {
     DbError::Decode(e.to_string())
 }
 
@@ -63,6 +63,8 @@ impl Record for Customer {
             ("payment_terms_days", self.payment_terms_days.into()),
             ("active", self.active.into()),
             ("note", self.note.clone().into()),
+            ("legacy_updated_at", self.legacy_updated_at.into()),
+            ("legacy_id", self.legacy_id.clone().into()),
         ]
     }
 
@@ -113,6 +115,8 @@ impl Record for Customer {
             payment_terms_days: row.get("payment_terms_days")?,
             active: row.get("active")?,
             note: row.get("note")?,
+            legacy_updated_at: row.get("legacy_updated_at")?,
+            legacy_id: row.get("legacy_id")?,
         })
     }
 }
@@ -180,6 +184,7 @@ impl Record for CustomerOrder {
             ("currency", (&self.currency).into()),
             ("note", self.note.clone().into()),
             ("state", self.state.as_str().into()),
+            ("legacy_total_excl_tax", self.legacy_total_excl_tax.into()),
         ]
     }
 
@@ -194,6 +199,7 @@ impl Record for CustomerOrder {
             currency: row.get("currency")?,
             note: row.get("note")?,
             state: OrderState::parse(&row.get::<String>("state")?).map_err(decode_err)?,
+            legacy_total_excl_tax: row.get("legacy_total_excl_tax")?,
         })
     }
 }

@@ -43,10 +43,37 @@ fn v1() -> Vec<SchemaChange> {
         .optional("delivery_country", T::Text(2))
         .required("payment_terms_days", T::Int)
         .required("active", T::Bool)
-        .optional("note", T::Text(1000))
+        .optional("note", T::LongText)
+        .optional("legacy_updated_at", T::Timestamp)
+        .optional("legacy_id", T::Text(40))
         .unique(&["code"]);
     let tables = [
         customer,
+        TableDef::entity("customer_contact")
+            .required("customer_id", T::Id)
+            .optional("civility", T::Text(10))
+            .required("first_name", T::Text(80))
+            .required("last_name", T::Text(80))
+            .optional("job_title", T::Text(80))
+            .optional("email", T::Text(254))
+            .optional("phone", T::Text(30))
+            .optional("mobile", T::Text(30))
+            .required("principal", T::Bool)
+            .optional("legacy_id", T::Text(40))
+            .unique(&["customer_id", "last_name", "first_name"])
+            .references(&["customer_id"], "customer", &["id"]),
+        // What each contact agreed to and when: the evidence the GDPR asks for.
+        TableDef::entity("contact_consent")
+            .required("contact_id", T::Id)
+            .required("purpose", T::Enum(CONSENT_PURPOSES))
+            .required("granted", T::Bool)
+            .required("collected_at", T::Timestamp)
+            .required("channel", T::Text(60))
+            .optional("withdrawn_at", T::Timestamp)
+            .optional("proof", T::Text(1000))
+            .unique(&["contact_id", "purpose", "collected_at"])
+            .references(&["contact_id"], "customer_contact", &["id"]),
+        // The current state per customer and purpose.
         TableDef::entity("customer_consent")
             .required("customer_id", T::Id)
             .required("purpose", T::Enum(CONSENT_PURPOSES))
@@ -67,6 +94,7 @@ fn v1() -> Vec<SchemaChange> {
             .required("currency", T::Text(3))
             .optional("note", T::Text(1000))
             .required("state", T::Enum(ORDER_STATES))
+            .optional("legacy_total_excl_tax", T::MONEY)
             .unique(&["order_number"])
             .references(&["customer_code"], "customer", &["code"]),
         TableDef::entity("customer_order_line")
@@ -103,7 +131,7 @@ static SCHEMA: LazyLock<SchemaDef> = LazyLock::new(|| {
         SchemaName::Clients,
         vec![Version {
             number: 1,
-            description: "customers, GDPR consents, customer orders and their lines",
+            description: "customers, their contacts, GDPR consents, customer orders and their lines",
             changes: v1(),
         }],
     )

@@ -26,8 +26,12 @@ pub struct StoredOrder {
 }
 
 impl StoredOrder {
+    /// The total of the lines; an order migrated without lines has its legacy total.
     pub fn total_excl_tax(&self) -> Result<Decimal, ClientsError> {
-        total_excl_tax(&self.lines)
+        match self.order.value.legacy_total_excl_tax {
+            Some(total) if self.lines.is_empty() => Ok(total),
+            _ => total_excl_tax(&self.lines),
+        }
     }
 }
 

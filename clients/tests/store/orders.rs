@@ -283,3 +283,21 @@ pub(crate) async fn orders_list_by_customer_and_page(db: Db) {
     assert_eq!(all.items.len(), 25);
     assert!(all.next_token.is_none());
 }
+
+/// An order migrated with its legacy total and no lines keeps its state, moves on, and
+/// totals its legacy amount until lines replace it.
+pub(crate) async fn migrated_orders_stand_for_their_total(db: Db) {
+    let s = with_customer(db).await;
+    let migrated = CustomerOrder {
+        state: OrderState::Confirmed,
+        legacy_total_excl_tax: Some(dec("88818.53")),
+        ..order("CC16-00001", "C00001")
+    };
+    let created = s.create_order(migrated, Vec::new()).await.expect("create");
+    assert!(created.lines.is_empty());
+    assert_eq!(created.total_excl_tax().expect("total"), dec("88818.53"));
+    let revision = walk(&s, "CC16-00001", &[OrderState::InProduction]).await;
+    assert_eq!(revision, created.order.revision + 1);
+    let got = s.get_order("CC16-00001").await.expect("get");
+    assert_eq!(got.order.value.legacy_total_excl_tax, Some(dec("88818.53")));
+}

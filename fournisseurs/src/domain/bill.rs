@@ -83,9 +83,11 @@ pub struct SupplierBill {
     pub invoice_number: String,
     pub invoice_date: NaiveDate,
     pub due_date: NaiveDate,
-    pub amount_excl_tax: Decimal,
-    pub tax_amount: Decimal,
-    /// Always `amount_excl_tax + tax_amount`.
+    /// Both known, or both unknown: GESCOM recorded only the amount including tax, so the
+    /// bills taken over from it have no split; bills created in bascule always have one.
+    pub amount_excl_tax: Option<Decimal>,
+    pub tax_amount: Option<Decimal>,
+    /// `amount_excl_tax + tax_amount` when they are known.
     pub amount_incl_tax: Decimal,
     pub state: BillState,
 }
@@ -106,8 +108,8 @@ impl SupplierBill {
             invoice_number: invoice_number.to_owned(),
             invoice_date,
             due_date,
-            amount_excl_tax,
-            tax_amount,
+            amount_excl_tax: Some(amount_excl_tax),
+            tax_amount: Some(tax_amount),
             amount_incl_tax: amount_excl_tax + tax_amount,
             state: BillState::Draft,
         }
@@ -122,16 +124,25 @@ impl SupplierBill {
             ));
         }
         // A credit note is not a bill: negative amounts are refused.
-        let excl = check_not_negative("amount_excl_tax", self.amount_excl_tax)?;
-        let tax = check_not_negative("tax_amount", self.tax_amount)?;
-        if excl + tax != self.amount_incl_tax {
-            return Err(FournisseursError::invalid(
-                "amount_incl_tax",
-                format!(
-                    "{} is not {excl} excl. tax + {tax} tax",
-                    self.amount_incl_tax
-                ),
-            ));
+        let incl = check_not_negative("amount_incl_tax", self.amount_incl_tax)?;
+        match (self.amount_excl_tax, self.tax_amount) {
+            (Some(excl), Some(tax)) => {
+                let excl = check_not_negative("amount_excl_tax", excl)?;
+                let tax = check_not_negative("tax_amount", tax)?;
+                if excl + tax != incl {
+                    return Err(FournisseursError::invalid(
+                        "amount_incl_tax",
+                        format!("{incl} is not {excl} excl. tax + {tax} tax"),
+                    ));
+                }
+            }
+            (None, None) => {}
+            _ => {
+                return Err(FournisseursError::invalid(
+                    "tax_amount",
+                    "the amount excluding tax and the tax are known together or not at all",
+                ));
+            }
         }
         let po_number = self
             .po_number
@@ -146,6 +157,23 @@ impl SupplierBill {
             invoice_number: check_text("invoice_number", &self.invoice_number, 40)?,
             ..self
         })
+    }
+
+    /// Checks that the order the bill names, placed with `order_supplier_code`, is one of
+    /// the bill's supplier's.
+    pub fn check_order_supplier(&self, order_supplier_code: &str) -> Result<(), FournisseursError> {
+        match &self.po_number {
+            Some(po_number) if order_supplier_code != self.supplier_code => {
+                Err(FournisseursError::invalid(
+                    "po_number",
+                    format!(
+                        "order {po_number} is one of supplier {order_supplier_code}, not {}",
+                        self.supplier_code
+                    ),
+                ))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// How the bill is named in messages: supplier code and invoice number.
@@ -261,6 +289,25 @@ mod tests {
         assert!(
             SupplierBill::new("F00012", " ", day(3, 1), day(3, 1), dec("1"), dec("0")).is_err()
         );
+        let unsplit = SupplierBill {
+            amount_excl_tax: None,
+            tax_amount: None,
+            ..bill()
+        };
+        assert_eq!(
+            unsplit.clone().validate().unwrap().amount_incl_tax,
+            dec("120")
+        );
+        let half = SupplierBill {
+            tax_amount: None,
+            ..bill()
+        };
+        assert!(half.validate().is_err());
+        let credit_note = SupplierBill {
+            amount_incl_tax: dec("-120"),
+            ..unsplit
+        };
+        assert!(credit_note.validate().is_err());
     }
 
     #[test]

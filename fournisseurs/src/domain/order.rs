@@ -77,6 +77,10 @@ pub struct PurchaseOrder {
 }
 
 impl PurchaseOrder {
+    /// The longest note, in characters: what GESCOM's comment held (VARCHAR2(4000)), where
+    /// buyers kept the follow-up of an order line by line.
+    pub const NOTE_MAX: usize = 4000;
+
     /// A draft order in EUR.
     pub fn new(
         po_number: &str,
@@ -112,7 +116,7 @@ impl PurchaseOrder {
             supplier_code: check_code("supplier_code", &self.supplier_code, 32)?,
             currency: check_currency(&self.currency)?,
             buyer: check_text("buyer", &self.buyer, 100)?,
-            note: check_optional("note", self.note.as_deref(), 1000)?,
+            note: check_optional("note", self.note.as_deref(), Self::NOTE_MAX)?,
             ..self
         })
     }

@@ -58,7 +58,7 @@ pub struct Supplier {
     /// The accounting code, such as F00012.
     pub code: String,
     pub name: String,
-    /// 14 digits; `None` for foreign suppliers, which have none.
+    /// 14 digits, French establishments only: `None` for foreign suppliers, which have none.
     pub siret: Option<String>,
     /// Where purchase orders are sent; may be empty.
     pub order_emails: Vec<String>,
@@ -99,6 +99,7 @@ impl Supplier {
     /// Sets the SIRET (checked by Luhn); an empty one means the supplier has none.
     pub fn with_siret(mut self, siret: &str) -> Result<Self, FournisseursError> {
         self.siret = check_siret(Some(siret))?;
+        check_siret_country(self.siret.as_deref(), &self.address.country)?;
         Ok(self)
     }
 
@@ -129,15 +130,19 @@ impl Supplier {
         Ok(self)
     }
 
-    /// Checks every field and returns the supplier in normalized form.
+    /// Checks every field and returns the supplier in normalized form. A SIRET
+    /// identifies an establishment in France: a supplier elsewhere has none.
     pub fn validate(self) -> Result<Self, FournisseursError> {
+        let address = self.address.validate()?;
+        let siret = check_siret(self.siret.as_deref())?;
+        check_siret_country(siret.as_deref(), &address.country)?;
         Ok(Supplier {
             code: check_code("code", &self.code, 32)?,
             name: check_text("name", &self.name, 200)?,
-            siret: check_siret(self.siret.as_deref())?,
+            siret,
             order_emails: check_emails(self.order_emails)?,
             phone: check_phone(self.phone.as_deref())?,
-            address: self.address.validate()?,
+            address,
             iban: check_iban(self.iban.as_deref())?,
             bic: check_bic(self.bic.as_deref())?,
             payment_terms_days: check_terms(self.payment_terms_days)?,
@@ -169,6 +174,17 @@ fn check_siret(siret: Option<&str>) -> Result<Option<String>, FournisseursError>
     blank_is_none(siret)
         .map(|s| ident::siret(s).map_err(|reason| FournisseursError::invalid("siret", reason)))
         .transpose()
+}
+
+/// A SIRET identifies an establishment in France: a supplier elsewhere has none.
+fn check_siret_country(siret: Option<&str>, country: &str) -> Result<(), FournisseursError> {
+    if siret.is_some() && !country.trim().eq_ignore_ascii_case("FR") {
+        return Err(FournisseursError::invalid(
+            "siret",
+            format!("only establishments in France have a SIRET, this supplier is in {country}"),
+        ));
+    }
+    Ok(())
 }
 
 fn check_iban(iban: Option<&str>) -> Result<Option<String>, FournisseursError> {
@@ -299,6 +315,9 @@ mod tests {
             invalid_field(supplier().with_siret("7328293200007")),
             "siret"
         );
+        let geneva = Address::new("Rue du Rhône 12", "1204", "Genève", "CH").unwrap();
+        let swiss = Supplier::new("F00131", "Précision Léman SA", geneva).unwrap();
+        assert_eq!(invalid_field(swiss.with_siret("73282932000074")), "siret");
     }
 
     #[test]

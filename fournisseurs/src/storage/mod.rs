@@ -1,6 +1,7 @@
 //! The fournisseurs repository over the target database.
 
-mod records;
+pub(crate) mod legacy_rows;
+pub(crate) mod records;
 mod schema;
 mod select;
 mod store;

@@ -35,7 +35,16 @@ fn v1() -> Vec<SchemaChange> {
             .required("payment_terms_days", T::Int)
             .required("currency", T::Text(3))
             .required("active", T::Bool)
+            // Written by the migration only (see legacy_rows.rs): GESCOM's DATE_MAJ.
+            .optional("legacy_updated_on", T::Date)
             .unique(&["code"]),
+        // Written by the migration only: the GESCOM ids of each supplier (several when
+        // GESCOM had several records of it), until lookups read the crosswalk.
+        TableDef::entity("supplier_legacy_id")
+            .required("legacy_id", T::Text(20))
+            .required("supplier_code", T::Text(32))
+            .unique(&["legacy_id"])
+            .references(&["supplier_code"], "supplier", supplier),
         // article_code belongs to the stock domain: a plain code, no foreign key.
         TableDef::entity("supplier_article")
             .required("supplier_code", T::Text(32))
@@ -55,7 +64,11 @@ fn v1() -> Vec<SchemaChange> {
             .optional("requested_delivery_date", T::Date)
             .required("currency", T::Text(3))
             .required("buyer", T::Text(100))
-            .optional("note", T::Text(1000))
+            // Up to PurchaseOrder::NOTE_MAX characters: more than Oracle's VARCHAR2 holds.
+            .optional("note", T::LongText)
+            // Written by the migration only: GESCOM's ID_BC and MONTANT_HT.
+            .optional("legacy_id", T::Text(20))
+            .optional("legacy_total_excl_tax", T::MONEY)
             .unique(&["po_number"])
             .references(&["supplier_code"], "supplier", supplier),
         TableDef::entity("purchase_order_line")
@@ -77,10 +90,12 @@ fn v1() -> Vec<SchemaChange> {
             .required("invoice_number", T::Text(40))
             .required("invoice_date", T::Date)
             .required("due_date", T::Date)
-            .required("amount_excl_tax", T::MONEY)
-            .required("tax_amount", T::MONEY)
+            .optional("amount_excl_tax", T::MONEY)
+            .optional("tax_amount", T::MONEY)
             .required("amount_incl_tax", T::MONEY)
             .required("state", T::Enum(BILL_STATES))
+            // Written by the migration only: GESCOM's ID_PAIEMENT.
+            .optional("legacy_id", T::Text(20))
             .unique(&["supplier_code", "invoice_number"])
             .references(&["supplier_code"], "supplier", supplier)
             .references(&["po_number"], "purchase_order", &["po_number"]),

@@ -29,10 +29,20 @@ impl LookupTables {
             let schema = SchemaName::parse(domain)
                 .ok_or_else(|| EngineError::Plan(format!("unknown domain {domain} in a lookup")))?;
             let mut b = SqlBuilder::new(e.dialect());
-            b.push(&format!(
-                "SELECT {by} AS k, {returns} AS v FROM {}",
-                e.dialect().table(schema, entity)
-            ));
+            let table = e.dialect().table(schema, entity);
+            if by == LEGACY_KEY {
+                // The legacy record's own key, as the crosswalk recorded it when the
+                // entity was migrated (`source/table:KEY`): legacy ids become new keys.
+                let crosswalk = e.dialect().table(SchemaName::Control, "crosswalk");
+                b.push(&format!(
+                    "SELECT c.legacy_key AS k, t.{returns} AS v FROM {crosswalk} c JOIN {table} t ON t.id = c.new_id WHERE c.domain = "
+                ));
+                b.bind(domain.as_str())
+                    .push(" AND c.entity = ")
+                    .bind(entity.as_str());
+            } else {
+                b.push(&format!("SELECT {by} AS k, {returns} AS v FROM {table}"));
+            }
             let rows = e
                 .fetch(b.query(&[("k", Kind::Text), ("v", Kind::Text)]))
                 .await?;

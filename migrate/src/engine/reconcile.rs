@@ -14,31 +14,80 @@ use super::report::{
     EntityReport, MergedRecord, QuarantinedRecord, RunReport, SkippedRecord, TableReport,
 };
 
-/// Reads the whole entity table back: its checksum, and each row's natural key by id.
+/// Rows read per query when the target is read back: memory stays flat.
+const PAGE: u64 = 5_000;
+
+/// Reads the whole entity table back, page by page in id order, into its checksum.
 pub async fn target_checksum(
     e: &mut impl Exec,
     loader: &dyn EntityLoader,
-) -> Result<(Checksum, HashMap<String, Vec<String>>), DbError> {
+) -> Result<Checksum, DbError> {
     let table = loader.table();
     let columns = business_columns(table);
     let mut select = vec![("id", Kind::Text)];
     select.extend(columns.iter().copied());
     let names: Vec<&str> = select.iter().map(|(n, _)| *n).collect();
-    let mut b = SqlBuilder::new(e.dialect());
-    b.push(&format!(
-        "SELECT {} FROM {}",
-        names.join(", "),
-        e.dialect().table(loader.schema(), table.name)
-    ));
+    let tname = e.dialect().table(loader.schema(), table.name);
     let mut sum = Checksum::default();
-    let mut rows_by_id = HashMap::new();
-    for mut row in e.fetch(b.query(&select)).await? {
-        let id: String = row.get("id")?;
-        let values = row.values()[1..].to_vec();
-        sum.add(stored_hash(&id, &values));
-        rows_by_id.insert(id, values.iter().map(canonical).collect());
+    let mut after: Option<String> = None;
+    loop {
+        let mut b = SqlBuilder::new(e.dialect());
+        b.push(&format!("SELECT {} FROM {tname}", names.join(", ")));
+        if let Some(last) = &after {
+            b.push(" WHERE id > ").bind(last.clone());
+        }
+        b.push(" ORDER BY id ");
+        b.push(&e.dialect().limit(PAGE));
+        let rows = e.fetch(b.query(&select)).await?;
+        let full = rows.len() as u64 == PAGE;
+        for mut row in rows {
+            let id: String = row.get("id")?;
+            sum.add(stored_hash(&id, &row.values()[1..]));
+            after = Some(id);
+        }
+        if !full {
+            return Ok(sum);
+        }
     }
-    Ok((sum, rows_by_id))
+}
+
+/// The natural keys (as text, `a / b`) of the given rows of an entity.
+async fn keys_of(
+    e: &mut impl Exec,
+    loader: &dyn EntityLoader,
+    key: &[String],
+    ids: &[String],
+) -> Result<HashMap<String, String>, DbError> {
+    let tname = e.dialect().table(loader.schema(), loader.table().name);
+    let mut select = vec![("id", Kind::Text)];
+    select.extend(
+        business_columns(loader.table())
+            .into_iter()
+            .filter(|(n, _)| key.iter().any(|k| k == n)),
+    );
+    let names: Vec<&str> = select.iter().map(|(n, _)| *n).collect();
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(400) {
+        let mut b = SqlBuilder::new(e.dialect());
+        b.push(&format!(
+            "SELECT {} FROM {tname} WHERE id IN (",
+            names.join(", ")
+        ));
+        for (i, id) in chunk.iter().enumerate() {
+            b.push(if i == 0 { "" } else { ", " }).bind(id.clone());
+        }
+        b.push(")");
+        for mut row in e.fetch(b.query(&select)).await? {
+            let id: String = row.get("id")?;
+            let text = row.values()[1..]
+                .iter()
+                .map(|v| canonical(v).get(1..).unwrap_or_default().to_owned())
+                .collect::<Vec<_>>()
+                .join(" / ");
+            out.insert(id, text);
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug)]
@@ -59,32 +108,12 @@ pub async fn build_report(
 ) -> Result<RunReport, DbError> {
     let plan = inputs.plan;
     let mut entities = Vec::new();
-    let mut keys_by_entity: HashMap<String, HashMap<String, String>> = HashMap::new();
     for (name, entity) in &plan.entities {
         let Some(loader) = inputs.catalog.get(name) else {
             continue;
         };
-        let (target, rows) = target_checksum(e, loader).await?;
+        let target = target_checksum(e, loader).await?;
         let source = inputs.checksums.get(name).copied().unwrap_or_default();
-        let columns = business_columns(loader.table());
-        let key_at: Vec<usize> = entity
-            .key
-            .iter()
-            .filter_map(|k| columns.iter().position(|(n, _)| n == k))
-            .collect();
-        let keys: HashMap<String, String> = rows
-            .iter()
-            .map(|(id, values)| {
-                (
-                    id.clone(),
-                    key_at
-                        .iter()
-                        .map(|i| values[*i].get(1..).unwrap_or_default().to_owned())
-                        .collect::<Vec<_>>()
-                        .join(" / "),
-                )
-            })
-            .collect();
         let mut differences = Vec::new();
         if source.rows != target.rows {
             differences.push(format!(
@@ -104,7 +133,7 @@ pub async fn build_report(
             reconciled: differences.is_empty(),
             differences,
         });
-        keys_by_entity.insert(name.clone(), keys);
+        let _ = entity;
     }
     let mut tables = Vec::new();
     for (feed, (counts, seconds)) in plan.feeds.iter().zip(&inputs.counts) {
@@ -113,22 +142,32 @@ pub async fn build_report(
             .get(&feed.source)
             .map_or_else(|| feed.source.clone(), |s| s.display());
         let quarantined_records = quarantined(e, inputs.run_id, &feed.label()).await?;
-        let keys = keys_by_entity.get(&feed.entity);
-        let merged_records = merged(
+        let merges = merged(
             e,
             inputs.run_id,
             &plan.domain,
             &feed.entity,
             &format!("{}/{}:", feed.source, feed.table),
         )
-        .await?
-        .into_iter()
-        .map(|(legacy_key, locator, id)| MergedRecord {
-            locator,
-            legacy_key,
-            into: keys.and_then(|k| k.get(&id)).cloned().unwrap_or(id),
-        })
-        .collect();
+        .await?;
+        let ids: Vec<String> = merges.iter().map(|(_, _, id)| id.clone()).collect();
+        let keys = match (
+            inputs.catalog.get(&feed.entity),
+            plan.entities.get(&feed.entity),
+        ) {
+            (Some(loader), Some(entity)) if !ids.is_empty() => {
+                keys_of(e, loader, &entity.key, &ids).await?
+            }
+            _ => HashMap::new(),
+        };
+        let merged_records = merges
+            .into_iter()
+            .map(|(legacy_key, locator, id)| MergedRecord {
+                locator,
+                legacy_key,
+                into: keys.get(&id).cloned().unwrap_or(id),
+            })
+            .collect();
         tables.push(TableReport {
             source,
             table: feed.table.clone(),

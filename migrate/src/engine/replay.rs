@@ -121,7 +121,7 @@ pub async fn replay(
             }
             Outcome::Ready(ready) => {
                 if !sums.contains_key(&feed.entity) {
-                    let (sum, _) = super::reconcile::target_checksum(&mut tx, loader).await?;
+                    let sum = super::reconcile::target_checksum(&mut tx, loader).await?;
                     sums.insert(feed.entity.clone(), sum);
                 }
                 let sum = sums.entry(feed.entity.clone()).or_default();
@@ -165,7 +165,7 @@ pub async fn replay(
         let loader = catalog
             .get(entity)
             .ok_or_else(|| EngineError::Plan(format!("unknown entity {entity}")))?;
-        let (target, _) = super::reconcile::target_checksum(&mut tx, loader).await?;
+        let target = super::reconcile::target_checksum(&mut tx, loader).await?;
         reconciled &= target == *sum;
     }
     let summary = serde_json::to_string(&outcomes).map_err(|e| EngineError::Plan(e.to_string()))?;

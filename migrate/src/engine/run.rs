@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
-use bascule_platform::db::{Db, DbError, Tx};
+use bascule_platform::db::schema::SchemaName;
+use bascule_platform::db::{Db, DbError, Exec, Statement, Tx};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
@@ -129,8 +130,8 @@ pub async fn run(
                     .get(entity)
                     .ok_or_else(|| EngineError::Plan(format!("unknown entity {entity}")))?;
                 match &mut scope {
-                    Scope::Whole(tx) => reconcile::target_checksum(tx, loader).await?.0,
-                    Scope::PerBatch => reconcile::target_checksum(&mut e, loader).await?.0,
+                    Scope::Whole(tx) => reconcile::target_checksum(tx, loader).await?,
+                    Scope::PerBatch => reconcile::target_checksum(&mut e, loader).await?,
                 }
             }
         };
@@ -171,7 +172,7 @@ pub async fn run(
                 note
             }
         };
-        tracing::info!(domain = %plan.domain, "{note}");
+        tracing::debug!(domain = %plan.domain, "{note}");
         notes.push(note);
     }
     let finished = Utc::now();
@@ -377,6 +378,19 @@ async fn run_feed(
         .map_err(|e| EngineError::Plan(format!("the source reader stopped: {e}")))?;
     state.seconds = base_seconds + clock.elapsed().as_secs_f64();
     state.done = true;
+    if let Scope::PerBatch = scope {
+        let mut e = db.clone();
+        let dialect = e.dialect();
+        let tables = [
+            dialect.table(loader.schema(), loader.table().name),
+            dialect.table(SchemaName::Control, "crosswalk"),
+        ];
+        for t in tables {
+            if let Some(sql) = dialect.analyze(&t) {
+                e.execute(Statement::new(sql, Vec::new())).await?;
+            }
+        }
+    }
     match scope {
         Scope::Whole(tx) => control::save_state(tx, run_id, &part, &state).await?,
         Scope::PerBatch => control::save_state(&mut db.clone(), run_id, &part, &state).await?,

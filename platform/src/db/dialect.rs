@@ -234,6 +234,17 @@ impl Dialect {
         }
     }
 
+    /// Refreshes the planner's statistics of a table after a bulk load, where the
+    /// database does not do it soon enough by itself.
+    pub fn analyze(self, table: &str) -> Option<String> {
+        match self {
+            Dialect::Postgres => Some(format!("ANALYZE {table}")),
+            Dialect::Sqlite => Some(format!("ANALYZE {table}")),
+            // Oracle gathers statistics with its own scheduled job (DBMS_STATS).
+            Dialect::Oracle => None,
+        }
+    }
+
     /// A clause that keeps the first `n` rows, placed at the end of a SELECT.
     pub fn limit(self, n: u64) -> String {
         match self {

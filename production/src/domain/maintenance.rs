@@ -95,6 +95,7 @@ impl Tool {
         Ok(Tool {
             cycles_at_last_maintenance: record.cycle_counter,
             next_maintenance_on: record.next_due_on,
+            last_maintenance_on: Some(record.performed_on),
             ..self.clone()
         })
     }
@@ -149,6 +150,10 @@ mod tests {
         let after = t.after_maintenance(&record(1200, next)).unwrap();
         assert_eq!(after.cycles_at_last_maintenance, 1200);
         assert_eq!(after.next_maintenance_on, next);
+        assert_eq!(
+            after.last_maintenance_on,
+            NaiveDate::from_ymd_opt(2025, 3, 1)
+        );
         assert!(!after.is_due(today));
     }
 

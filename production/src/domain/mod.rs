@@ -3,6 +3,7 @@
 mod bom;
 mod error;
 mod maintenance;
+mod operator;
 mod order;
 mod progress;
 mod tool;
@@ -10,11 +11,16 @@ mod tool;
 pub use bom::{BillOfMaterials, BomLine};
 pub use error::ProductionError;
 pub use maintenance::{MaintenanceKind, MaintenanceRecord};
+pub use operator::Operator;
 pub use order::{ManufacturingOrder, MoState};
 pub use progress::{ProgressEntry, ProgressTotals};
 pub use tool::{Tool, ToolKind, ToolState};
 
 use rust_decimal::Decimal;
+
+/// The longest free-text note of a tool, an order or a progress entry: what an Access
+/// memo typed through its forms holds (65,535 characters), so that no legacy note is cut.
+pub const NOTE_MAX: usize = 65_535;
 
 /// Checks a code: 1 to `max` characters, upper-case letters, digits, '-', '_' or '.'.
 pub(crate) fn check_code(

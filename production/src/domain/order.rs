@@ -3,23 +3,27 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{ProductionError, check_amount, check_code, check_optional_text};
+use super::{NOTE_MAX, ProductionError, check_amount, check_code, check_optional_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MoState {
     Draft,
     Confirmed,
     InProgress,
+    /// Production is finished; the order still awaits its closing.
     Done,
+    /// Final: closed (counted, booked), the legacy "soldé".
+    Closed,
     Cancelled,
 }
 
 impl MoState {
-    pub const ALL: [MoState; 5] = [
+    pub const ALL: [MoState; 6] = [
         MoState::Draft,
         MoState::Confirmed,
         MoState::InProgress,
         MoState::Done,
+        MoState::Closed,
         MoState::Cancelled,
     ];
 
@@ -29,6 +33,7 @@ impl MoState {
             MoState::Confirmed => "CONFIRMED",
             MoState::InProgress => "IN_PROGRESS",
             MoState::Done => "DONE",
+            MoState::Closed => "CLOSED",
             MoState::Cancelled => "CANCELLED",
         }
     }
@@ -45,14 +50,15 @@ impl MoState {
             })
     }
 
-    /// The transition table: forward one step at a time, or cancelled before the end.
+    /// The transition table: forward one step at a time, or cancelled before production ends.
     pub fn can_become(self, to: MoState) -> bool {
-        use MoState::{Cancelled, Confirmed, Done, Draft, InProgress};
+        use MoState::{Cancelled, Closed, Confirmed, Done, Draft, InProgress};
         matches!(
             (self, to),
             (Draft, Confirmed)
                 | (Confirmed, InProgress)
                 | (InProgress, Done)
+                | (Done, Closed)
                 | (Draft | Confirmed | InProgress, Cancelled)
         )
     }
@@ -135,7 +141,7 @@ impl ManufacturingOrder {
                 40,
             )?,
             customer_code: check_optional_text("customer_code", self.customer_code, 32)?,
-            note: check_optional_text("note", self.note, 1000)?,
+            note: check_optional_text("note", self.note, NOTE_MAX)?,
             tool_codes,
             ..self
         })
@@ -186,11 +192,12 @@ mod tests {
 
     #[test]
     fn the_transition_table() {
-        use MoState::{Cancelled, Confirmed, Done, Draft, InProgress};
+        use MoState::{Cancelled, Closed, Confirmed, Done, Draft, InProgress};
         let allowed = [
             (Draft, Confirmed),
             (Confirmed, InProgress),
             (InProgress, Done),
+            (Done, Closed),
             (Draft, Cancelled),
             (Confirmed, Cancelled),
             (InProgress, Cancelled),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use rust_decimal::Decimal;
 
-use super::{ProductionError, check_amount, check_code, check_optional_text, check_text};
+use super::{NOTE_MAX, ProductionError, check_amount, check_code, check_optional_text, check_text};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgressEntry {
@@ -16,6 +16,9 @@ pub struct ProgressEntry {
     pub operator: String,
     pub work_station: String,
     pub note: Option<String>,
+    /// When the entry was recorded in the system that took it, if that system says so
+    /// (a correction is recorded after the entry it corrects, for the same time).
+    pub recorded_at: Option<DateTime<Utc>>,
 }
 
 impl ProgressEntry {
@@ -43,7 +46,8 @@ impl ProgressEntry {
             qty_scrap,
             operator,
             work_station: check_text("work_station", &self.work_station, 60)?,
-            note: check_optional_text("note", self.note, 1000)?,
+            note: check_optional_text("note", self.note, NOTE_MAX)?,
+            recorded_at: self.recorded_at.map(|t| t.trunc_subsecs(6)),
         })
     }
 }
@@ -93,6 +97,7 @@ mod tests {
             operator: " jdu ".into(),
             work_station: "Presse 3".into(),
             note: None,
+            recorded_at: None,
         }
     }
 

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{ProductionError, check_amount, check_code, check_optional_text, check_text};
+use super::{NOTE_MAX, ProductionError, check_amount, check_code, check_optional_text, check_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ToolKind {
@@ -114,6 +114,8 @@ pub struct Tool {
     pub max_cycles_between_maintenance: Option<i64>,
     /// The next maintenance, or for a gauge the next calibration.
     pub next_maintenance_on: Option<NaiveDate>,
+    /// The day of the last maintenance or calibration recorded.
+    pub last_maintenance_on: Option<NaiveDate>,
     /// Old presses date back to the nineteenth century: no lower bound.
     pub purchased_on: Option<NaiveDate>,
     pub purchase_price: Option<Decimal>,
@@ -138,6 +140,7 @@ impl Tool {
             cycles_at_last_maintenance: 0,
             max_cycles_between_maintenance: None,
             next_maintenance_on: None,
+            last_maintenance_on: None,
             purchased_on: None,
             purchase_price: None,
             note: None,
@@ -173,7 +176,7 @@ impl Tool {
             name: check_text("name", &self.name, 200)?,
             location: check_text("location", &self.location, 100)?,
             purchase_price,
-            note: check_optional_text("note", self.note, 1000)?,
+            note: check_optional_text("note", self.note, NOTE_MAX)?,
             ..self
         })
     }

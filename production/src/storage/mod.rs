@@ -1,6 +1,6 @@
 //! The production repository over the target database.
 
-mod records;
+pub(crate) mod records;
 mod schema;
 mod store;
 

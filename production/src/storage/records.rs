@@ -9,7 +9,7 @@ use bascule_platform::db::{DbError, Row, Value};
 use super::schema::table;
 use crate::domain::{
     BillOfMaterials, BomLine, MaintenanceKind, MaintenanceRecord, ManufacturingOrder, MoState,
-    ProductionError, ProgressEntry, Tool, ToolKind, ToolState,
+    Operator, ProductionError, ProgressEntry, Tool, ToolKind, ToolState,
 };
 
 fn decode_err(e: ProductionError) -> DbError {
@@ -49,6 +49,7 @@ impl Record for Tool {
             ),
             ("max_cycles", self.max_cycles_between_maintenance.into()),
             ("next_maintenance_on", self.next_maintenance_on.into()),
+            ("last_maintenance_on", self.last_maintenance_on.into()),
             ("purchased_on", self.purchased_on.into()),
             ("purchase_price", self.purchase_price.into()),
             ("note", self.note.clone().into()),
@@ -66,6 +67,7 @@ impl Record for Tool {
             cycles_at_last_maintenance: row.get("cycles_at_last_maintenance")?,
             max_cycles_between_maintenance: row.get("max_cycles")?,
             next_maintenance_on: row.get("next_maintenance_on")?,
+            last_maintenance_on: row.get("last_maintenance_on")?,
             purchased_on: row.get("purchased_on")?,
             purchase_price: row.get("purchase_price")?,
             note: row.get("note")?,
@@ -175,7 +177,7 @@ impl Record for BomLineRow {
 
 /// An order without its tools, as its own table holds it.
 #[derive(Debug)]
-pub(super) struct OrderHeader(pub ManufacturingOrder);
+pub(crate) struct OrderHeader(pub ManufacturingOrder);
 
 impl Record for OrderHeader {
     const SCHEMA: SchemaName = SchemaName::Production;
@@ -218,8 +220,9 @@ impl Record for OrderHeader {
     }
 }
 
+/// One tool used by an order.
 #[derive(Debug)]
-pub(super) struct OrderTool {
+pub(crate) struct OrderTool {
     pub mo_number: String,
     pub tool_code: String,
 }
@@ -264,6 +267,7 @@ impl Record for ProgressEntry {
             ("operator", (&self.operator).into()),
             ("work_station", (&self.work_station).into()),
             ("note", self.note.clone().into()),
+            ("recorded_at", self.recorded_at.into()),
         ]
     }
 
@@ -276,6 +280,36 @@ impl Record for ProgressEntry {
             operator: row.get("operator")?,
             work_station: row.get("work_station")?,
             note: row.get("note")?,
+            recorded_at: row.get("recorded_at")?,
+        })
+    }
+}
+
+impl Record for Operator {
+    const SCHEMA: SchemaName = SchemaName::Production;
+    const ORDER_BY: &'static str = "trigram";
+
+    fn table_def() -> &'static TableDef {
+        table("shop_operator")
+    }
+
+    fn to_values(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            ("trigram", (&self.trigram).into()),
+            ("badge_number", (&self.badge_number).into()),
+            ("last_name", (&self.last_name).into()),
+            ("first_name", (&self.first_name).into()),
+            ("active", self.active.into()),
+        ]
+    }
+
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
+        Ok(Operator {
+            trigram: row.get("trigram")?,
+            badge_number: row.get("badge_number")?,
+            last_name: row.get("last_name")?,
+            first_name: row.get("first_name")?,
+            active: row.get("active")?,
         })
     }
 }

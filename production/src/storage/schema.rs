@@ -18,7 +18,14 @@ pub(crate) const TOOL_KINDS: &[&str] = &[
 ];
 pub(crate) const TOOL_STATES: &[&str] = &["AVAILABLE", "IN_USE", "IN_MAINTENANCE", "SCRAPPED"];
 pub(crate) const MAINTENANCE_KINDS: &[&str] = &["PREVENTIVE", "CORRECTIVE", "CALIBRATION"];
-pub(crate) const MO_STATES: &[&str] = &["DRAFT", "CONFIRMED", "IN_PROGRESS", "DONE", "CANCELLED"];
+pub(crate) const MO_STATES: &[&str] = &[
+    "DRAFT",
+    "CONFIRMED",
+    "IN_PROGRESS",
+    "DONE",
+    "CLOSED",
+    "CANCELLED",
+];
 
 fn v1() -> Vec<SchemaChange> {
     let tool = &["code"];
@@ -36,9 +43,10 @@ fn v1() -> Vec<SchemaChange> {
             .required("cycles_at_last_maintenance", T::Int)
             .optional("max_cycles", T::Int)
             .optional("next_maintenance_on", T::Date)
+            .optional("last_maintenance_on", T::Date)
             .optional("purchased_on", T::Date)
             .optional("purchase_price", T::MONEY)
-            .optional("note", T::Text(1000))
+            .optional("note", T::LongText)
             .unique(&["code"]),
         TableDef::entity("maintenance_record")
             .required("tool_code", T::Text(32))
@@ -72,7 +80,7 @@ fn v1() -> Vec<SchemaChange> {
             .optional("deadline_on", T::Date)
             .optional("origin_order_number", T::Text(40))
             .optional("customer_code", T::Text(32))
-            .optional("note", T::Text(1000))
+            .optional("note", T::LongText)
             .unique(&["mo_number"]),
         TableDef::entity("manufacturing_order_tool")
             .required("mo_number", T::Text(32))
@@ -87,8 +95,17 @@ fn v1() -> Vec<SchemaChange> {
             .required("qty_scrap", T::QUANTITY)
             .required("operator", T::Text(3))
             .required("work_station", T::Text(60))
-            .optional("note", T::Text(1000))
+            .optional("note", T::LongText)
+            .optional("recorded_at", T::Timestamp)
             .references(&["mo_number"], "manufacturing_order", mo),
+        TableDef::entity("shop_operator")
+            .required("trigram", T::Text(3))
+            .required("badge_number", T::Text(20))
+            .required("last_name", T::Text(100))
+            .required("first_name", T::Text(100))
+            .required("active", T::Bool)
+            .unique(&["trigram"])
+            .unique(&["badge_number"]),
     ];
     let mut changes: Vec<SchemaChange> =
         tables.into_iter().map(SchemaChange::CreateTable).collect();
@@ -122,7 +139,7 @@ static SCHEMA: LazyLock<SchemaDef> = LazyLock::new(|| {
         SchemaName::Production,
         vec![Version {
             number: 1,
-            description: "tools, maintenance, bills of materials, manufacturing orders, progress",
+            description: "tools, maintenance, bills of materials, manufacturing orders, progress, operators",
             changes: v1(),
         }],
     )

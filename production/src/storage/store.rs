@@ -1,5 +1,5 @@
 //! Production operations on the target database: each method is one transaction.
-//! Tools and their maintenance are here; bills and orders in [`orders`].
+//! Tools, their maintenance and operators are here; bills and orders in [`orders`].
 
 mod orders;
 
@@ -7,7 +7,7 @@ use bascule_platform::db::record::{self, Page, PageRequest, Stored};
 use bascule_platform::db::{Db, DbError, Tx};
 use chrono::NaiveDate;
 
-use crate::domain::{MaintenanceRecord, ProductionError, Tool, ToolState};
+use crate::domain::{MaintenanceRecord, Operator, ProductionError, Tool, ToolState};
 
 pub use orders::OrderProgress;
 
@@ -230,5 +230,34 @@ impl ProductionStore {
             .into_iter()
             .filter(|t| t.value.is_due(as_of))
             .collect())
+    }
+
+    /// Stores an operator; the trigram and the badge number are unique.
+    pub async fn create_operator(
+        &self,
+        operator: Operator,
+    ) -> Result<Stored<Operator>, ProductionError> {
+        let operator = operator.validate()?;
+        let key = operator.trigram.clone();
+        record::insert(&mut self.db.clone(), operator)
+            .await
+            .map_err(mapped("operator", &key))
+    }
+
+    pub async fn get_operator(&self, trigram: &str) -> Result<Stored<Operator>, ProductionError> {
+        record::find_by(&mut self.db.clone(), "trigram", trigram.into())
+            .await
+            .map_err(storage)?
+            .ok_or_else(|| not_found("operator", trigram))
+    }
+
+    /// Operators in trigram order.
+    pub async fn list_operators(
+        &self,
+        page: &PageRequest,
+    ) -> Result<Page<Stored<Operator>>, ProductionError> {
+        record::list(&mut self.db.clone(), &[], page)
+            .await
+            .map_err(storage)
     }
 }

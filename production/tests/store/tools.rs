@@ -236,7 +236,44 @@ async fn maintenance_resets_the_due_status(db: Db) {
     ));
 }
 
+async fn operators_round_trip_and_refuse_duplicates(db: Db) {
+    let s = store(db).await;
+    let operator = |trigram: &str, badge: &str| Operator {
+        trigram: trigram.into(),
+        badge_number: badge.into(),
+        last_name: "ÉTIENNE".into(),
+        first_name: "Philippe".into(),
+        active: false,
+    };
+    let created = s
+        .create_operator(operator("pet", "M1046"))
+        .await
+        .expect("create");
+    assert_eq!(created.value.trigram, "PET");
+    assert_eq!(s.get_operator("PET").await.expect("get"), created);
+    for duplicate in [operator("PET", "M2000"), operator("PEX", "M1046")] {
+        assert!(matches!(
+            s.create_operator(duplicate).await,
+            Err(ProductionError::AlreadyExists { .. })
+        ));
+    }
+    s.create_operator(operator("ABR", "M1082"))
+        .await
+        .expect("create");
+    let all = s
+        .list_operators(&PageRequest::default())
+        .await
+        .expect("list");
+    let trigrams: Vec<_> = all.items.iter().map(|o| o.value.trigram.as_str()).collect();
+    assert_eq!(trigrams, ["ABR", "PET"]);
+    assert!(matches!(
+        s.get_operator("XYZ").await,
+        Err(ProductionError::NotFound { .. })
+    ));
+}
+
 bascule_platform::backend_tests!(
+    operators_round_trip_and_refuse_duplicates,
     tools_round_trip_and_refuse_duplicates,
     tools_page_without_gaps_or_repeats,
     tool_updates_check_the_revision,

@@ -1,5 +1,7 @@
 //! Articles (what is stocked) and locations (where).
 
+use rust_decimal::Decimal;
+
 use super::{StockError, check_code, check_text};
 
 /// The family of an article, from the prefix of its reference.
@@ -77,6 +79,9 @@ pub struct Article {
     pub unit: String,
     pub replenishment: Replenishment,
     pub active: bool,
+    /// The last known unit cost excluding VAT, in euros (purchase price or production
+    /// cost); unknown for articles never priced.
+    pub unit_cost: Option<Decimal>,
 }
 
 impl Article {
@@ -94,7 +99,16 @@ impl Article {
             unit: check_text("unit", unit, 20)?,
             replenishment,
             active: true,
+            unit_cost: None,
         })
+    }
+
+    /// The same article with its unit cost, which cannot be negative.
+    pub fn with_unit_cost(self, unit_cost: Option<Decimal>) -> Result<Self, StockError> {
+        if unit_cost.is_some_and(|c| c.is_sign_negative() && !c.is_zero()) {
+            return Err(StockError::invalid("unit_cost", "must not be negative"));
+        }
+        Ok(Article { unit_cost, ..self })
     }
 }
 

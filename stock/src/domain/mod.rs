@@ -9,7 +9,7 @@ mod reorder;
 pub use article::{Article, ArticleKind, Location, Replenishment};
 pub use error::StockError;
 pub use level::StockLevel;
-pub use movement::{Movement, MovementKind, NewMovement};
+pub use movement::{Movement, MovementKind, NewMovement, OPENING_REFERENCE};
 pub use reorder::{ReorderMode, ReorderRule, ReplenishmentRequest, RequestState};
 
 /// Checks a code: 1 to `max` characters, upper-case letters, digits, '-', '_' or '.'.

@@ -59,6 +59,9 @@ impl MovementKind {
     }
 }
 
+/// The reference of the movements that open the ledger with the stock counted before it.
+pub const OPENING_REFERENCE: &str = "OUVERTURE";
+
 /// A movement as asked for, before it is in the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMovement {
@@ -76,6 +79,49 @@ pub struct NewMovement {
 }
 
 impl NewMovement {
+    /// The movement that opens the ledger of an article at a location with the quantity
+    /// counted there (the opening stock taken over from a previous system): an
+    /// ADJUSTMENT from nothing, referenced [`OPENING_REFERENCE`], dated at the count. A
+    /// count is positive (a negative stock cannot be counted, a zero one opens nothing)
+    /// and cannot be later than `now`.
+    pub fn opening(
+        article_code: &str,
+        location_code: &str,
+        quantity: Decimal,
+        counted_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        user_name: &str,
+        note: Option<String>,
+    ) -> Result<NewMovement, StockError> {
+        if quantity.is_sign_negative() && !quantity.is_zero() {
+            return Err(StockError::invalid(
+                "quantity",
+                format!("a counted stock cannot be negative ({quantity})"),
+            ));
+        }
+        if counted_at > now {
+            return Err(StockError::invalid(
+                "occurred_at",
+                format!(
+                    "the count of {} is in the future",
+                    counted_at.format("%Y-%m-%d")
+                ),
+            ));
+        }
+        NewMovement {
+            kind: MovementKind::Adjustment,
+            article_code: article_code.to_owned(),
+            location_code: location_code.to_owned(),
+            quantity,
+            to_location_code: None,
+            reference: Some(OPENING_REFERENCE.to_owned()),
+            occurred_at: counted_at,
+            user_name: user_name.to_owned(),
+            note,
+        }
+        .validate()
+    }
+
     /// Checks the movement against the rules of its kind.
     pub fn validate(self) -> Result<Self, StockError> {
         self.check(false)
@@ -202,6 +248,7 @@ impl Movement {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
     use std::str::FromStr;
 
     fn movement(kind: MovementKind, qty: &str, to: Option<&str>) -> NewMovement {
@@ -241,6 +288,40 @@ mod tests {
             movement(MovementKind::Adjustment, "0", None)
                 .validate()
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn an_opening_is_a_positive_past_count() {
+        let day = |d| Utc.with_ymd_and_hms(2024, 12, d, 23, 0, 0).unwrap();
+        let qty = |q: &str| Decimal::from_str(q).unwrap();
+        let open = |q, at| {
+            NewMovement::opening(
+                "MP-00001",
+                "A01-01-1",
+                qty(q),
+                at,
+                day(30),
+                "migration",
+                None,
+            )
+        };
+        let m = open("12.5", day(29)).unwrap();
+        assert_eq!(
+            (m.kind, m.reference.as_deref(), m.occurred_at),
+            (MovementKind::Adjustment, Some(OPENING_REFERENCE), day(29))
+        );
+        assert!(open("12.5", day(30)).is_ok());
+        let err = open("-25", day(29)).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid quantity: a counted stock cannot be negative (-25)"
+        );
+        assert!(open("0", day(29)).is_err());
+        let err = open("1", day(31)).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid occurred_at: the count of 2024-12-31 is in the future"
         );
     }
 

@@ -47,6 +47,29 @@ pub struct ReorderRule {
 }
 
 impl ReorderRule {
+    /// The rule for a bare reorder threshold, as the legacy stock workbook had them: the
+    /// minimum is the threshold, requests refill up to twice it in any quantity
+    /// (multiple 1), and the rule only reports (MANUAL) until someone reviews it.
+    pub fn from_threshold(
+        article_code: &str,
+        location_code: &str,
+        threshold: Decimal,
+        route: Replenishment,
+        preferred_supplier_code: Option<String>,
+    ) -> Result<Self, StockError> {
+        ReorderRule {
+            article_code: article_code.to_owned(),
+            location_code: location_code.to_owned(),
+            min_qty: threshold,
+            max_qty: threshold * Decimal::TWO,
+            multiple: Decimal::ONE,
+            mode: ReorderMode::Manual,
+            route,
+            preferred_supplier_code,
+        }
+        .validate()
+    }
+
     pub fn validate(self) -> Result<Self, StockError> {
         if self.min_qty.is_sign_negative() {
             return Err(StockError::invalid("min_qty", "must not be negative"));
@@ -149,6 +172,38 @@ mod tests {
         assert_eq!(r.needed(Decimal::from(10)), None);
         assert_eq!(r.needed(Decimal::from(9)), Some(Decimal::from(100)));
         assert_eq!(r.needed(Decimal::from(-5)), Some(Decimal::from(125)));
+    }
+
+    #[test]
+    fn a_threshold_gives_a_manual_rule_up_to_twice_it() {
+        let r = ReorderRule::from_threshold(
+            "MP-00001",
+            "A01-01-1",
+            Decimal::from(50),
+            Replenishment::Buy,
+            Some("F00011".into()),
+        )
+        .unwrap();
+        assert_eq!(
+            (r.min_qty, r.max_qty, r.multiple, r.mode),
+            (
+                Decimal::from(50),
+                Decimal::from(100),
+                Decimal::ONE,
+                ReorderMode::Manual
+            )
+        );
+        assert_eq!(r.needed(Decimal::from(20)), Some(Decimal::from(80)));
+        assert!(
+            ReorderRule::from_threshold(
+                "MP-00001",
+                "A01-01-1",
+                Decimal::from(-1),
+                Replenishment::Buy,
+                None
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ impl Record for Article {
             ("unit", (&self.unit).into()),
             ("replenishment", self.replenishment.as_str().into()),
             ("active", self.active.into()),
+            ("unit_cost", self.unit_cost.into()),
         ]
     }
 
@@ -42,6 +43,7 @@ impl Record for Article {
             replenishment: Replenishment::parse(&row.get::<String>("replenishment")?)
                 .map_err(decode_err)?,
             active: row.get("active")?,
+            unit_cost: row.get("unit_cost")?,
         })
     }
 }

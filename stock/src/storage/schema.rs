@@ -38,6 +38,7 @@ fn v1() -> Vec<SchemaChange> {
             .required("unit", T::Text(20))
             .required("replenishment", T::Enum(ROUTES))
             .required("active", T::Bool)
+            .optional("unit_cost", T::MONEY)
             .unique(&["code"]),
         TableDef::entity("location")
             .required("code", T::Text(40))

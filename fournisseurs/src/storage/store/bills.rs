@@ -78,15 +78,7 @@ impl FournisseursStore {
                 .await
                 .map_err(storage)?
                 .ok_or_else(|| not_found("purchase order", po_number))?;
-            if order.value.supplier_code != bill.supplier_code {
-                return Err(FournisseursError::invalid(
-                    "po_number",
-                    format!(
-                        "order {po_number} is one of supplier {}, not {}",
-                        order.value.supplier_code, bill.supplier_code
-                    ),
-                ));
-            }
+            bill.check_order_supplier(&order.value.supplier_code)?;
         }
         let stored = record::insert(&mut tx, bill)
             .await
