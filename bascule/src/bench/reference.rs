@@ -93,7 +93,8 @@ pub fn mdb_export_copy(
         "mdb-export '{}' '{table}' | psql '{url}' -v ON_ERROR_STOP=1 -qc \"\\copy ref_mdb FROM STDIN WITH (FORMAT csv, HEADER)\"",
         mdb.display()
     );
-    let mut cmd = Command::new("sh");
-    cmd.args(["-c", &format!("set -o pipefail 2>/dev/null; {pipeline}")]);
+    // bash, for pipefail: a failing mdb-export must fail the measurement.
+    let mut cmd = Command::new("bash");
+    cmd.args(["-c", &format!("set -o pipefail; {pipeline}")]);
     timed(cmd)
 }
