@@ -258,6 +258,45 @@ pub async fn crosswalk_get(
     Ok(out)
 }
 
+/// The columns of a crosswalk row, in the order [`crosswalk_row`] gives them.
+pub const CROSSWALK_COLUMNS: [&str; 9] = [
+    "domain",
+    "entity",
+    "legacy_key",
+    "new_id",
+    "source",
+    "matched_by",
+    "score",
+    "run_id",
+    "created_at",
+];
+
+/// One crosswalk row, with the texts cut to their columns' lengths.
+#[allow(clippy::too_many_arguments)]
+pub fn crosswalk_row(
+    domain: &str,
+    entity: &str,
+    run_id: &str,
+    legacy_key: &str,
+    new_id: &str,
+    source: &str,
+    matched_by: &str,
+    score: Option<rust_decimal::Decimal>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Vec<Value> {
+    vec![
+        domain.into(),
+        entity.into(),
+        truncate(legacy_key, 400).into(),
+        new_id.into(),
+        truncate(source, 500).into(),
+        matched_by.into(),
+        score.into(),
+        run_id.into(),
+        at.into(),
+    ]
+}
+
 /// Records (or re-records) where legacy records went: (legacy key, new id, source,
 /// matched by, score) for each.
 pub async fn crosswalk_put(
@@ -267,17 +306,7 @@ pub async fn crosswalk_put(
     run_id: &str,
     entries: &[(String, String, String, String, Option<f64>)],
 ) -> Result<(), DbError> {
-    let cols = [
-        "domain",
-        "entity",
-        "legacy_key",
-        "new_id",
-        "source",
-        "matched_by",
-        "score",
-        "run_id",
-        "created_at",
-    ];
+    let cols = CROSSWALK_COLUMNS;
     let key = ["domain", "entity", "legacy_key"];
     let t = now();
     // One statement may not touch the same key twice: the last entry of a key wins.
@@ -288,17 +317,17 @@ pub async fn crosswalk_put(
         let score = score
             .and_then(rust_decimal::Decimal::from_f64_retain)
             .map(|d| d.round_dp(6));
-        let row = vec![
-            domain.into(),
-            entity.into(),
-            legacy_key.clone().into(),
-            new_id.clone().into(),
-            truncate(source, 500).into(),
-            matched_by.clone().into(),
-            score.into(),
-            run_id.into(),
-            t.into(),
-        ];
+        let row = crosswalk_row(
+            domain,
+            entity,
+            run_id,
+            &legacy_key,
+            new_id,
+            source,
+            matched_by,
+            score,
+            t,
+        );
         if by_key.insert(legacy_key.clone(), row).is_none() {
             order.push(legacy_key);
         }

@@ -47,6 +47,22 @@ pub struct LoadTarget<'a> {
     pub priorities: &'a HashMap<String, i32>,
 }
 
+/// A new row: its metadata (id, first revision, creation and update time), then its columns.
+fn new_row(
+    id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    values: impl IntoIterator<Item = Value>,
+) -> Vec<Value> {
+    let mut row = vec![
+        Value::Text(id.to_owned()),
+        Value::Int(1),
+        Value::Timestamp(now),
+        Value::Timestamp(now),
+    ];
+    row.extend(values);
+    row
+}
+
 /// The business columns of an entity table, in table order.
 pub fn business_columns(table: &TableDef) -> Vec<(&'static str, Kind)> {
     table
@@ -395,14 +411,7 @@ async fn write_rows(
         match row.stored {
             None => {
                 checksum.add(hash);
-                let mut values = vec![
-                    Value::Text(id.clone()),
-                    Value::Int(1),
-                    Value::Timestamp(now),
-                    Value::Timestamp(now),
-                ];
-                values.extend(row.values.iter().cloned());
-                inserts.push(values);
+                inserts.push(new_row(id, now, row.values.iter().cloned()));
             }
             Some(old) if old == hash => {}
             Some(old) => {
@@ -460,28 +469,19 @@ pub async fn load_batch_new(
             })
             .collect();
         hashes.push(stored_hash(&id, &values));
-        let mut row = vec![
-            Value::Text(id.clone()),
-            Value::Int(1),
-            Value::Timestamp(now),
-            Value::Timestamp(now),
-        ];
-        row.extend(values);
-        rows.push(row);
-        crosswalk.push(vec![
-            Value::Text(t.domain.to_owned()),
-            Value::Text(t.entity_name.to_owned()),
-            Value::Text(control::truncate(&r.legacy_key, 400)),
-            Value::Text(id),
-            Value::Text(control::truncate(
-                &format!("{} {}", t.source_display, r.locator),
-                500,
-            )),
-            Value::Text("new".into()),
-            Value::Null(Kind::Decimal),
-            Value::Text(t.run_id.to_owned()),
-            Value::Timestamp(now),
-        ]);
+        rows.push(new_row(&id, now, values));
+        let source = format!("{} {}", t.source_display, r.locator);
+        crosswalk.push(control::crosswalk_row(
+            t.domain,
+            t.entity_name,
+            t.run_id,
+            &r.legacy_key,
+            &id,
+            &source,
+            "new",
+            None,
+            now,
+        ));
     }
     let dialect = tx.dialect();
     let tname = dialect.table(t.loader.schema(), table.name);
@@ -490,17 +490,7 @@ pub async fn load_batch_new(
         .copied()
         .chain(columns.iter().map(|(n, _)| *n))
         .collect();
-    let cw_names = [
-        "domain",
-        "entity",
-        "legacy_key",
-        "new_id",
-        "source",
-        "matched_by",
-        "score",
-        "run_id",
-        "created_at",
-    ];
+    let cw_names = control::CROSSWALK_COLUMNS;
     let cw_table = dialect.table(
         bascule_platform::db::schema::SchemaName::Control,
         "crosswalk",

@@ -110,6 +110,16 @@ pub struct Feed {
     pub lookups: Vec<(String, String, String, String)>,
 }
 
+impl Plan {
+    /// The priority of every feed, by `entity|source/table`, for `source_priority` merges.
+    pub fn priorities(&self) -> std::collections::HashMap<String, i32> {
+        self.feeds
+            .iter()
+            .map(|f| (format!("{}|{}/{}", f.entity, f.source, f.table), f.priority))
+            .collect()
+    }
+}
+
 impl Feed {
     /// The name of this feed in reports and checkpoints: `source/table→entity`.
     pub fn label(&self) -> String {

@@ -65,11 +65,7 @@ pub async fn replay(
     let run_id = control::start_run(&mut tx, &plan.domain, false, user).await?;
     let mut outcomes = Vec::new();
     let mut sums: BTreeMap<String, Checksum> = BTreeMap::new();
-    let priorities = plan
-        .feeds
-        .iter()
-        .map(|f| (format!("{}|{}/{}", f.entity, f.source, f.table), f.priority))
-        .collect();
+    let priorities = plan.priorities();
     for record in records {
         let Some(feed) = plan.feeds.iter().find(|f| f.label() == record.source) else {
             return Err(EngineError::Plan(format!(

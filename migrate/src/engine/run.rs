@@ -138,11 +138,7 @@ pub async fn run(
         checksums.insert(entity.clone(), sum);
     }
 
-    let priorities: HashMap<String, i32> = plan
-        .feeds
-        .iter()
-        .map(|f| (format!("{}|{}/{}", f.entity, f.source, f.table), f.priority))
-        .collect();
+    let priorities = plan.priorities();
     let mut states = Vec::new();
     for (index, feed) in plan.feeds.iter().enumerate() {
         let state = run_feed(

@@ -52,11 +52,20 @@ impl StockStore {
     }
 
     pub async fn get_article(&self, code: &str) -> Result<Stored<Article>, StockError> {
+        self.by_code("article", code).await
+    }
+
+    /// The record of `entity` with this code, or NotFound naming both.
+    async fn by_code<T: record::Record>(
+        &self,
+        entity: &'static str,
+        code: &str,
+    ) -> Result<Stored<T>, StockError> {
         record::find_by(&mut self.db.clone(), "code", code.into())
             .await
             .map_err(storage)?
             .ok_or_else(|| StockError::NotFound {
-                entity: "article",
+                entity,
                 key: code.to_owned(),
             })
     }
@@ -100,13 +109,7 @@ impl StockStore {
     }
 
     pub async fn get_location(&self, code: &str) -> Result<Stored<Location>, StockError> {
-        record::find_by(&mut self.db.clone(), "code", code.into())
-            .await
-            .map_err(storage)?
-            .ok_or_else(|| StockError::NotFound {
-                entity: "location",
-                key: code.to_owned(),
-            })
+        self.by_code("location", code).await
     }
 
     pub async fn list_locations(
