@@ -9,6 +9,7 @@ pub const DOMAIN_STATES: &[&str] = &["LEGACY", "MIGRATING", "VERIFIED", "LIVE", 
 pub const RUN_STATUSES: &[&str] = &["RUNNING", "SUCCEEDED", "FAILED", "ABORTED"];
 pub const QUARANTINE_STATUSES: &[&str] = &["OPEN", "ACCEPTED", "REPLAYED"];
 pub const OUTBOX_STATES: &[&str] = &["PENDING", "SENDING", "SENT", "DEAD", "CANCELLED"];
+pub const API_REQUEST_STATES: &[&str] = &["PENDING", "DONE"];
 const DOMAIN: T = T::Text(20);
 const SOURCE: T = T::Text(500);
 
@@ -89,6 +90,16 @@ fn v1() -> Vec<SchemaChange> {
             .optional("last_error", T::Text(1000))
             .optional("sent_at", T::Timestamp)
             .unique(&["dedup_key"]),
+        // Creates already answered, so that a retried request returns the first answer.
+        TableDef::new("api_request")
+            .required("service", T::Text(40))
+            .required("request_id", T::Text(100))
+            .required("method", T::Text(100))
+            .required("request_hash", T::Text(64))
+            .required("state", T::Enum(API_REQUEST_STATES))
+            .optional("response", T::LongText)
+            .required("created_at", T::Timestamp)
+            .primary_key(&["service", "request_id"]),
     ];
     let mut changes: Vec<SchemaChange> =
         tables.into_iter().map(SchemaChange::CreateTable).collect();
@@ -118,7 +129,7 @@ pub fn schema() -> SchemaDef {
         SchemaName::Control,
         vec![Version {
             number: 1,
-            description: "control tables: states, runs, quarantine, crosswalk, reports, outbox",
+            description: "control tables: states, runs, quarantine, crosswalk, reports, outbox, API requests",
             changes: v1(),
         }],
     )

@@ -3,6 +3,7 @@
 
 pub mod control;
 pub mod db;
+pub mod domain_state;
 pub mod ident;
 pub mod settings;
 pub mod testing;

@@ -20,7 +20,7 @@ EXCEPTION
     IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
 END;
 /
--- version 1: control tables: states, runs, quarantine, crosswalk, reports, outbox
+-- version 1: control tables: states, runs, quarantine, crosswalk, reports, outbox, API requests
 BEGIN
   EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.domain_state (
   domain VARCHAR2(20 CHAR) NOT NULL,
@@ -165,6 +165,22 @@ BEGIN
   sent_at TIMESTAMP(6) WITH TIME ZONE,
   CONSTRAINT outbox_pk PRIMARY KEY (id),
   CONSTRAINT outbox_dedup_key_uq UNIQUE (dedup_key)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.api_request (
+  service VARCHAR2(40 CHAR) NOT NULL,
+  request_id VARCHAR2(100 CHAR) NOT NULL,
+  method VARCHAR2(100 CHAR) NOT NULL,
+  request_hash VARCHAR2(64 CHAR) NOT NULL,
+  state VARCHAR2(7 CHAR) NOT NULL CONSTRAINT api_request_state_ck CHECK (state IN (''PENDING'', ''DONE'')),
+  response CLOB,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  CONSTRAINT api_request_pk PRIMARY KEY (service, request_id)
 )';
 EXCEPTION
   WHEN OTHERS THEN

@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS control.schema_version (
   CONSTRAINT schema_version_pk PRIMARY KEY (version)
 )
 /
--- version 1: control tables: states, runs, quarantine, crosswalk, reports, outbox
+-- version 1: control tables: states, runs, quarantine, crosswalk, reports, outbox, API requests
 CREATE TABLE IF NOT EXISTS control.domain_state (
   domain VARCHAR(20) NOT NULL,
   state VARCHAR(9) NOT NULL CONSTRAINT domain_state_state_ck CHECK (state IN ('LEGACY', 'MIGRATING', 'VERIFIED', 'LIVE', 'RETIRED')),
@@ -117,6 +117,17 @@ CREATE TABLE IF NOT EXISTS control.outbox (
   sent_at TIMESTAMPTZ,
   CONSTRAINT outbox_pk PRIMARY KEY (id),
   CONSTRAINT outbox_dedup_key_uq UNIQUE (dedup_key)
+)
+/
+CREATE TABLE IF NOT EXISTS control.api_request (
+  service VARCHAR(40) NOT NULL,
+  request_id VARCHAR(100) NOT NULL,
+  method VARCHAR(100) NOT NULL,
+  request_hash VARCHAR(64) NOT NULL,
+  state VARCHAR(7) NOT NULL CONSTRAINT api_request_state_ck CHECK (state IN ('PENDING', 'DONE')),
+  response TEXT,
+  created_at TIMESTAMPTZ NOT NULL,
+  CONSTRAINT api_request_pk PRIMARY KEY (service, request_id)
 )
 /
 CREATE INDEX IF NOT EXISTS quarantine_run_ix ON control.quarantine (run_id, status)

@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS control.schema_version (
   CONSTRAINT schema_version_pk PRIMARY KEY (version)
 )
 /
--- version 1: control tables: states, runs, quarantine, crosswalk, reports, outbox
+-- version 1: control tables: states, runs, quarantine, crosswalk, reports, outbox, API requests
 CREATE TABLE IF NOT EXISTS control.domain_state (
   domain TEXT NOT NULL,
   state TEXT NOT NULL CONSTRAINT domain_state_state_ck CHECK (state IN ('LEGACY', 'MIGRATING', 'VERIFIED', 'LIVE', 'RETIRED')),
@@ -115,6 +115,17 @@ CREATE TABLE IF NOT EXISTS control.outbox (
   sent_at TEXT,
   CONSTRAINT outbox_pk PRIMARY KEY (id),
   CONSTRAINT outbox_dedup_key_uq UNIQUE (dedup_key)
+)
+/
+CREATE TABLE IF NOT EXISTS control.api_request (
+  service TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  method TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  state TEXT NOT NULL CONSTRAINT api_request_state_ck CHECK (state IN ('PENDING', 'DONE')),
+  response TEXT,
+  created_at TEXT NOT NULL,
+  CONSTRAINT api_request_pk PRIMARY KEY (service, request_id)
 )
 /
 CREATE INDEX IF NOT EXISTS control.quarantine_run_ix ON quarantine (run_id, status)

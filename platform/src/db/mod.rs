@@ -12,6 +12,7 @@ mod page;
 mod postgres;
 pub mod record;
 pub mod schema;
+pub mod search;
 mod sqlite;
 mod statement;
 mod target;

@@ -50,7 +50,7 @@ fn table_name<T: Record>(e: &impl Exec) -> String {
     e.dialect().table(T::SCHEMA, T::table_def().name)
 }
 
-fn select_columns<T: Record>() -> Vec<(&'static str, Kind)> {
+pub(super) fn select_columns<T: Record>() -> Vec<(&'static str, Kind)> {
     T::table_def()
         .columns
         .iter()
@@ -58,13 +58,13 @@ fn select_columns<T: Record>() -> Vec<(&'static str, Kind)> {
         .collect()
 }
 
-fn select_head<T: Record>(b: &mut SqlBuilder) {
+pub(super) fn select_head<T: Record>(b: &mut SqlBuilder) {
     let cols: Vec<&str> = T::table_def().columns.iter().map(|c| c.name).collect();
     let table = b.dialect().table(T::SCHEMA, T::table_def().name);
     b.push(&format!("SELECT {} FROM {table}", cols.join(", ")));
 }
 
-fn decode<T: Record>(mut row: Row) -> Result<Stored<T>, DbError> {
+pub(super) fn decode<T: Record>(mut row: Row) -> Result<Stored<T>, DbError> {
     Ok(Stored {
         id: row.get("id")?,
         revision: row.get("revision")?,
@@ -208,7 +208,7 @@ pub async fn find_by<T: Record>(
     row.map(decode).transpose()
 }
 
-fn push_filter(b: &mut SqlBuilder, filter: Filter<'_>) {
+pub(super) fn push_filter(b: &mut SqlBuilder, filter: Filter<'_>) {
     for (i, (column, value)) in filter.iter().enumerate() {
         b.push(if i == 0 { " WHERE " } else { " AND " });
         if value.is_null() {

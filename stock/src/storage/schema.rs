@@ -6,7 +6,7 @@ use bascule_platform::db::schema::{
     ColumnType as T, SchemaChange, SchemaDef, SchemaName, TableDef, Version, index,
 };
 
-pub(crate) const ARTICLE_KINDS: &[&str] = &[
+pub const ARTICLE_KINDS: &[&str] = &[
     "RAW_MATERIAL",
     "COMPONENT",
     "CONSUMABLE",
@@ -14,8 +14,8 @@ pub(crate) const ARTICLE_KINDS: &[&str] = &[
     "SEMI_FINISHED",
     "FINISHED_GOOD",
 ];
-pub(crate) const ROUTES: &[&str] = &["BUY", "MANUFACTURE"];
-pub(crate) const MOVEMENT_KINDS: &[&str] = &[
+pub const ROUTES: &[&str] = &["BUY", "MANUFACTURE"];
+pub const MOVEMENT_KINDS: &[&str] = &[
     "RECEIPT",
     "ISSUE",
     "TRANSFER",
@@ -24,8 +24,8 @@ pub(crate) const MOVEMENT_KINDS: &[&str] = &[
     "PRODUCTION_OUTPUT",
     "DELIVERY",
 ];
-pub(crate) const REORDER_MODES: &[&str] = &["AUTO", "MANUAL"];
-pub(crate) const REQUEST_STATES: &[&str] = &["OPEN", "ORDERED", "DONE", "CANCELLED"];
+pub const REORDER_MODES: &[&str] = &["AUTO", "MANUAL"];
+pub const REQUEST_STATES: &[&str] = &["OPEN", "ORDERED", "DONE", "CANCELLED"];
 
 fn v1() -> Vec<SchemaChange> {
     let article = &["code"];

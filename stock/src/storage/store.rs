@@ -14,15 +14,15 @@ const APPEND_ATTEMPTS: usize = 5;
 
 #[derive(Debug, Clone)]
 pub struct StockStore {
-    db: Db,
+    pub(super) db: Db,
 }
 
-fn storage(e: DbError) -> StockError {
+pub(super) fn storage(e: DbError) -> StockError {
     StockError::Storage(Box::new(e))
 }
 
 /// Maps a storage error to the domain's, naming the entity concerned.
-fn mapped(entity: &'static str, key: &str) -> impl FnOnce(DbError) -> StockError {
+pub(super) fn mapped(entity: &'static str, key: &str) -> impl FnOnce(DbError) -> StockError {
     let key = key.to_owned();
     move |e| match e {
         DbError::Duplicate(_) => StockError::AlreadyExists { entity, key },
@@ -211,7 +211,7 @@ impl StockStore {
         loop {
             attempt += 1;
             let mut tx = self.db.begin().await.map_err(storage)?;
-            match append_in(&mut tx, movement.clone()).await {
+            match append_in(&mut tx, movement.clone(), None).await {
                 Ok(stored) => {
                     tx.commit().await.map_err(storage)?;
                     return Ok(stored);
@@ -340,7 +340,37 @@ async fn level(
     )
 }
 
-async fn append_in(tx: &mut Tx, movement: Movement) -> Result<Stored<Movement>, StockError> {
+/// Appends a stock count's adjustment, provided on-hand is still `expected_on_hand`
+/// (else a Conflict, and the count is computed again).
+impl StockStore {
+    pub(super) async fn append_counted(
+        &self,
+        movement: NewMovement,
+        expected_on_hand: rust_decimal::Decimal,
+    ) -> Result<Stored<Movement>, StockError> {
+        let movement = Movement {
+            movement: movement.validate()?,
+            reverses: None,
+        };
+        let mut tx = self.db.begin().await.map_err(storage)?;
+        match append_in(&mut tx, movement, Some(expected_on_hand)).await {
+            Ok(stored) => {
+                tx.commit().await.map_err(storage)?;
+                Ok(stored)
+            }
+            Err(e) => {
+                tx.rollback().await.map_err(storage)?;
+                Err(e)
+            }
+        }
+    }
+}
+
+async fn append_in(
+    tx: &mut Tx,
+    movement: Movement,
+    expected_on_hand: Option<rust_decimal::Decimal>,
+) -> Result<Stored<Movement>, StockError> {
     let m = &movement.movement;
     let article = record::find_by::<Article>(tx, "code", m.article_code.as_str().into())
         .await
@@ -367,6 +397,13 @@ async fn append_in(tx: &mut Tx, movement: Movement) -> Result<Stored<Movement>, 
             .map_err(storage)?;
         match locked.into_iter().next() {
             Some(current) => {
+                if expected_on_hand.is_some_and(|e| e != current.value.on_hand) {
+                    return Err(StockError::Conflict {
+                        entity: "stock level",
+                        key,
+                        revision: current.revision,
+                    });
+                }
                 let mut next = current.value.clone();
                 next.on_hand += delta;
                 if delta.is_sign_negative()
@@ -380,6 +417,13 @@ async fn append_in(tx: &mut Tx, movement: Movement) -> Result<Stored<Movement>, 
                     .map_err(mapped("stock level", &key))?;
             }
             None => {
+                if expected_on_hand.is_some_and(|e| !e.is_zero()) {
+                    return Err(StockError::Conflict {
+                        entity: "stock level",
+                        key,
+                        revision: 0,
+                    });
+                }
                 let mut next = StockLevel::empty(&m.article_code, location_code);
                 if delta.is_sign_negative() {
                     return Err(insufficient(&next, delta));
