@@ -16,6 +16,35 @@ fn protos(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Declares one module per `bascule.<domain>.v1` package, so that adding a service is
+/// adding its .proto file.
+fn write_modules(
+    out: &Path,
+    fds: &prost_types::FileDescriptorSet,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut domains: Vec<String> = fds
+        .file
+        .iter()
+        .filter_map(|f| f.package.as_deref())
+        .filter_map(|p| p.strip_prefix("bascule.")?.strip_suffix(".v1"))
+        .map(str::to_owned)
+        .collect();
+    domains.sort();
+    domains.dedup();
+    let mut code = String::from("pub mod bascule {\n");
+    for d in &domains {
+        code.push_str(&format!(
+            "    pub mod {d} {{\n        pub mod v1 {{\n            tonic::include_proto!(\"bascule.{d}.v1\");\n        }}\n    }}\n"
+        ));
+    }
+    code.push_str("}\n");
+    for d in &domains {
+        code.push_str(&format!("pub use bascule::{d};\n"));
+    }
+    std::fs::write(out.join("packages.rs"), code)?;
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from("protos");
     let mut files = Vec::new();
@@ -28,6 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out.join("bascule_descriptor.bin"),
         prost::Message::encode_to_vec(&fds),
     )?;
+    write_modules(&out, &fds)?;
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)

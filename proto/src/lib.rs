@@ -9,15 +9,9 @@ pub mod google {
     }
 }
 
-pub mod bascule {
-    pub mod stock {
-        pub mod v1 {
-            tonic::include_proto!("bascule.stock.v1");
-        }
-    }
-}
-
-pub use bascule::stock;
+// `pub mod bascule { pub mod <domain> { pub mod v1 { … } } }` and `pub use bascule::<domain>`
+// for every package under protos/bascule.
+include!(concat!(env!("OUT_DIR"), "/packages.rs"));
 
 /// Every file of our services and their imports, for gRPC reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] =
