@@ -62,6 +62,9 @@ pub enum Command {
         /// Another legacy directory with the same layout (default: the demo data set in the repository).
         #[arg(long)]
         source_dir: Option<PathBuf>,
+        /// Stop after the migration instead of starting the services.
+        #[arg(long)]
+        no_serve: bool,
     },
     /// Migrate a domain's legacy data (or all four, in the plan's order) and write the reports.
     Migrate {
@@ -91,6 +94,22 @@ pub enum Command {
         /// Load corrected quarantined records exported by `bascule rejects export`.
         #[arg(long, value_name = "FILE")]
         replay_rejects: Option<PathBuf>,
+    },
+    /// Stock: articles, locations, levels, movements, counts, reorder rules (client of the stock service).
+    Stock {
+        #[command(flatten)]
+        client: crate::client::ClientArgs,
+        #[command(subcommand)]
+        command: crate::client::stock::StockCommand,
+    },
+    /// Run the domain services over gRPC (one domain, or all four in one process).
+    Serve {
+        /// fournisseurs, stock, production, clients, or all.
+        #[arg(long, default_value = "all")]
+        domain: String,
+        /// host:port to listen on (default: the setting server.listen, 127.0.0.1:50051).
+        #[arg(long)]
+        listen: Option<String>,
     },
     /// Show what a legacy source holds (tables, columns, types, samples) and draft a mapping.
     Inspect {

@@ -10,14 +10,41 @@ use bascule_migrate::engine::render::write_reports;
 use bascule_migrate::engine::run::{RunOptions, run};
 use bascule_platform::db::Db;
 use bascule_platform::db::upgrade;
+use bascule_platform::domain_state::{self, DomainState};
 use bascule_platform::settings::Settings;
 
-use crate::{db_commands, domains, schemas};
+use crate::{db_commands, domains, schemas, serve};
 
 /// The demo data set kept in the repository (see demo/legacy/README.md).
 pub const DEMO_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../demo/legacy");
 
-pub async fn run_demo(settings: &Settings, source_dir: Option<&Path>) -> anyhow::Result<ExitCode> {
+/// Walks a reconciled demo domain up to LIVE, so that its service accepts changes. A
+/// real switch-over goes through its checks instead (`bascule reactivate`).
+async fn switch_live(db: &Db, domain: &str) -> anyhow::Result<()> {
+    loop {
+        let next = match domain_state::current(&mut db.clone(), domain).await? {
+            DomainState::Legacy => DomainState::Migrating,
+            DomainState::Migrating => DomainState::Verified,
+            DomainState::Verified => DomainState::Live,
+            DomainState::Live | DomainState::Retired => return Ok(()),
+        };
+        domain_state::transition(
+            db,
+            domain,
+            next,
+            "demo",
+            Some("demo: migration reconciled"),
+            None,
+        )
+        .await?;
+    }
+}
+
+pub async fn run_demo(
+    settings: &Settings,
+    source_dir: Option<&Path>,
+    serve_after: bool,
+) -> anyhow::Result<ExitCode> {
     let source_dir = source_dir.map_or_else(|| PathBuf::from(DEMO_DATA), Path::to_path_buf);
     let source_dir = source_dir.canonicalize().map_err(|e| {
         anyhow::anyhow!(
@@ -79,6 +106,9 @@ pub async fn run_demo(settings: &Settings, source_dir: Option<&Path>) -> anyhow:
                 )
             });
         all_reconciled &= report.reconciled;
+        if report.reconciled {
+            switch_live(&db, domain.name).await?;
+        }
         lines.push((
             domain.name,
             read,
@@ -111,9 +141,25 @@ pub async fn run_demo(settings: &Settings, source_dir: Option<&Path>) -> anyhow:
     println!(
         "Next: `bascule rejects list`, `bascule migrate DOMAIN --dry-run`, or `bascule inspect FILE`."
     );
-    Ok(if all_reconciled {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    })
+    if !all_reconciled {
+        return Ok(ExitCode::from(2));
+    }
+    if !serve_after {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let listen = &settings.server.listen;
+    println!();
+    println!("The four services now start on {listen}, on the demo database. In another terminal:");
+    println!("  bascule stock articles list --page-size 10");
+    println!("  bascule stock levels list --filter 'on_hand > 100' --order-by 'on_hand desc'");
+    println!(
+        "  bascule stock movements create --kind receipt --article ARTICLE --location LOCATION --quantity '12,5'"
+    );
+    println!("  grpcurl -plaintext {listen} list     (reflection is on)");
+    println!();
+    let args = serve::ServeArgs {
+        domain: "all".into(),
+        listen: None,
+    };
+    serve::run(settings, &args).await
 }

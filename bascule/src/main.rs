@@ -2,6 +2,7 @@
 
 mod bench;
 mod cli;
+mod client;
 mod db_commands;
 mod demo;
 mod domains;
@@ -9,6 +10,7 @@ mod inspect_command;
 mod migrate_commands;
 mod rejects;
 mod schemas;
+mod serve;
 mod telemetry;
 
 use std::collections::HashMap;
@@ -48,7 +50,10 @@ fn main() -> ExitCode {
             Command::Db {
                 command: DbCommand::Status { json },
             } => db_commands::status(&settings, *json).await,
-            Command::Demo { source_dir } => demo::run_demo(&settings, source_dir.as_deref()).await,
+            Command::Demo {
+                source_dir,
+                no_serve,
+            } => demo::run_demo(&settings, source_dir.as_deref(), !no_serve).await,
             Command::Migrate {
                 domain,
                 all,
@@ -92,6 +97,16 @@ fn main() -> ExitCode {
                     domain: domain.clone(),
                 };
                 inspect_command::run(&args).await
+            }
+            Command::Stock { client, command } => {
+                Ok(client::stock::run(&settings, client, command).await)
+            }
+            Command::Serve { domain, listen } => {
+                let args = serve::ServeArgs {
+                    domain: domain.clone(),
+                    listen: listen.clone(),
+                };
+                serve::run(&settings, &args).await
             }
             Command::Rejects {
                 command: RejectsCommand::List { domain, all, json },

@@ -346,7 +346,7 @@ fn report_at(path: &Path) -> Value {
 fn the_demo_runs_from_the_repository_copy_and_again() {
     let scratch = Scratch::sqlite();
     let target = url(&scratch.target);
-    let first = ok(&bascule(&["demo", "--target", &target]));
+    let first = ok(&bascule(&["demo", "--no-serve", "--target", &target]));
     assert!(
         first.contains("reconciled") && first.contains("clients"),
         "{first}"
@@ -359,7 +359,7 @@ fn the_demo_runs_from_the_repository_copy_and_again() {
             "{d} not reconciled:\n{first}"
         );
     }
-    let second = ok(&bascule(&["demo", "--target", &target]));
+    let second = ok(&bascule(&["demo", "--no-serve", "--target", &target]));
     let table = |s: &str| {
         s.lines()
             .filter(|l| DOMAINS.iter().any(|d| l.starts_with(d)))

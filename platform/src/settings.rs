@@ -33,13 +33,47 @@ pub struct Settings {
     pub target_display: String,
     pub log_level: String,
     pub log_format: LogFormat,
+    pub server: ServerSettings,
+    pub client: ClientSettings,
 }
+
+/// How `bascule serve` listens and reaches the services it calls.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerSettings {
+    /// host:port the services listen on.
+    pub listen: String,
+    /// PEM certificate chain and private key: TLS is on when both are given.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// The stock service, for the domains that post movements (default: this process).
+    pub stock_url: Option<String>,
+    /// Seconds every call to another service has to complete.
+    pub call_timeout_secs: u64,
+}
+
+/// How the command-line client reaches a service.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientSettings {
+    pub server: String,
+    /// The CA certificate (PEM) that signed an https server's certificate.
+    pub tls_ca: Option<PathBuf>,
+}
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
+pub const DEFAULT_SERVER: &str = "http://127.0.0.1:50051";
 
 /// Every key bascule understands: the dotted name in the file and its variable.
 const KEYS: &[(&str, &str)] = &[
     ("target", "BASCULE_TARGET"),
     ("log.level", "BASCULE_LOG_LEVEL"),
     ("log.format", "BASCULE_LOG_FORMAT"),
+    ("server.listen", "BASCULE_LISTEN"),
+    ("server.tls_cert", "BASCULE_TLS_CERT"),
+    ("server.tls_key", "BASCULE_TLS_KEY"),
+    ("server.stock_url", "BASCULE_STOCK_URL"),
+    ("server.call_timeout_secs", "BASCULE_CALL_TIMEOUT_SECS"),
+    ("client.server", "BASCULE_SERVER"),
+    ("client.tls_ca", "BASCULE_TLS_CA"),
 ];
 
 /// Values given on the command line, by dotted key.
@@ -142,12 +176,51 @@ pub fn load(
             LogFormat::Text
         }
     };
+    let value = |key: &str| given.get(key).map(|g| g.value.clone());
+    let listen = value("server.listen").unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+    if listen.parse::<std::net::SocketAddr>().is_err() {
+        errors.push(format!(
+            "{}: {listen:?} is not an address such as 127.0.0.1:50051 or 0.0.0.0:50051",
+            origin(&given, "server.listen")
+        ));
+    }
+    let tls_cert = value("server.tls_cert").map(PathBuf::from);
+    let tls_key = value("server.tls_key").map(PathBuf::from);
+    if tls_cert.is_some() != tls_key.is_some() {
+        errors.push(
+            "server.tls_cert and server.tls_key go together: give both for TLS, or neither"
+                .to_owned(),
+        );
+    }
+    let call_timeout_secs = match value("server.call_timeout_secs") {
+        None => 5,
+        Some(v) => v.parse::<u64>().ok().filter(|n| *n > 0).unwrap_or_else(|| {
+            errors.push(format!(
+                "{}: {v:?} is not a positive number of seconds",
+                origin(&given, "server.call_timeout_secs")
+            ));
+            5
+        }),
+    };
+    let server = ServerSettings {
+        listen,
+        tls_cert,
+        tls_key,
+        stock_url: value("server.stock_url"),
+        call_timeout_secs,
+    };
+    let client = ClientSettings {
+        server: value("client.server").unwrap_or_else(|| DEFAULT_SERVER.to_owned()),
+        tls_ca: value("client.tls_ca").map(PathBuf::from),
+    };
     match target {
         Some(target) if errors.is_empty() => Ok(Settings {
             target_display: target.redacted(),
             target,
             log_level,
             log_format,
+            server,
+            client,
         }),
         _ => Err(SettingsErrors(errors)),
     }

@@ -67,13 +67,35 @@ pub async fn serve(
         server = server.tls_config(ServerTlsConfig::new().identity(identity))?;
     }
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-    server
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        let _ = stopping.send(());
+    };
+    let serving = server
         .layer(AccessLogLayer)
         .add_routes(routes)
-        .serve_with_incoming_shutdown(incoming, shutdown)
-        .await?;
+        .serve_with_incoming_shutdown(incoming, signal);
+    // Requests in flight get a grace period; a client that keeps its connection open
+    // past it (another service's idle channel) must not hold the process forever.
+    let grace = async {
+        match stopped.await {
+            Ok(()) => tokio::time::sleep(SHUTDOWN_GRACE).await,
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        served = serving => served?,
+        () = grace => tracing::warn!(
+            seconds = SHUTDOWN_GRACE.as_secs(),
+            "connections still open after the grace period: closing them"
+        ),
+    }
     Ok(())
 }
+
+/// How long a stopping server waits for requests in flight.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM (what Kubernetes sends before stopping a pod).
 pub async fn shutdown_signal() {

@@ -1,0 +1,187 @@
+//! `bascule serve`: the domain services over gRPC, one domain or all four in one process,
+//! with health (SERVING once the database is reachable and upgraded), reflection, TLS,
+//! the access log and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use bascule_platform::db::Db;
+use bascule_platform::db::upgrade::{self, SchemaState};
+use bascule_platform::settings::Settings;
+use bascule_proto::stock::v1::stock_service_client::StockServiceClient;
+use bascule_rpc::client::{ClientTls, lazy_channel};
+use bascule_rpc::server::{TlsFiles, base_routes, serve, shutdown_signal};
+use tokio::net::TcpListener;
+use tonic::transport::Channel;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+
+use crate::{domains, schemas};
+
+/// The gRPC service name each domain answers health checks under.
+fn service_name(domain: &str) -> &'static str {
+    match domain {
+        "fournisseurs" => "bascule.fournisseurs.v1.FournisseursService",
+        "stock" => "bascule.stock.v1.StockService",
+        "production" => "bascule.production.v1.ProductionService",
+        _ => "bascule.clients.v1.ClientsService",
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServeArgs {
+    /// A domain name or "all".
+    pub domain: String,
+    pub listen: Option<String>,
+}
+
+fn chosen(domain: &str) -> anyhow::Result<Vec<&'static str>> {
+    if domain == "all" {
+        return Ok(domains::PLAN_ORDER.iter().map(|d| d.name).collect());
+    }
+    domains::find(domain).map(|d| vec![d.name]).ok_or_else(|| {
+        anyhow::anyhow!(
+            "unknown domain {domain:?}: one of {} or all",
+            domains::names()
+        )
+    })
+}
+
+/// The address other domains of this process call it on.
+fn own_url(addr: SocketAddr, tls: bool) -> String {
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        addr.ip().to_string()
+    };
+    let scheme = if tls { "https" } else { "http" };
+    format!("{scheme}://{host}:{}", addr.port())
+}
+
+/// Connects to the target, retrying while it is unreachable (a database restarting,
+/// a pod started before its database), until Ctrl-C.
+async fn connect_when_reachable(settings: &Settings) -> anyhow::Result<Db> {
+    let mut delay = Duration::from_millis(500);
+    loop {
+        match Db::connect(&settings.target).await {
+            Ok(db) => return Ok(db),
+            Err(e) => {
+                tracing::warn!(target = %settings.target_display, error = %e, "database unreachable; retrying");
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => {}
+                    () = shutdown_signal() => anyhow::bail!("stopped while waiting for the database"),
+                }
+                delay = (delay * 2).min(Duration::from_secs(10));
+            }
+        }
+    }
+}
+
+/// Keeps each domain's health in step with its database: SERVING while the database
+/// answers and every schema is at this build's version.
+async fn watch_health(db: Db, served: Vec<&'static str>, reporter: HealthReporter) {
+    let all = schemas::all();
+    let mut last = None;
+    loop {
+        let ready = match upgrade::status(&db, &all).await {
+            Ok(statuses) => statuses.iter().all(|s| s.state == SchemaState::UpToDate),
+            Err(e) => {
+                tracing::warn!(error = %e, "health check: database unreachable");
+                false
+            }
+        };
+        if last != Some(ready) {
+            let status = if ready {
+                ServingStatus::Serving
+            } else {
+                ServingStatus::NotServing
+            };
+            for d in &served {
+                reporter.set_service_status(service_name(d), status).await;
+            }
+            reporter.set_service_status("", status).await;
+            if !ready {
+                tracing::warn!(
+                    "not serving: the database is unreachable or not upgraded (run `bascule db upgrade`)"
+                );
+            }
+            last = Some(ready);
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
+}
+
+pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let served = chosen(&args.domain)?;
+    let listen = args
+        .listen
+        .clone()
+        .unwrap_or_else(|| settings.server.listen.clone());
+    let addr: SocketAddr = listen
+        .parse()
+        .with_context(|| format!("{listen:?} is not an address such as 127.0.0.1:50051"))?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr} (is another bascule running there?)"))?;
+    let addr = listener.local_addr()?;
+    let tls = match (&settings.server.tls_cert, &settings.server.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsFiles {
+            cert: cert.clone(),
+            key: key.clone(),
+        }),
+        _ => None,
+    };
+    let db = connect_when_reachable(settings).await?;
+
+    let deadline = Duration::from_secs(settings.server.call_timeout_secs);
+    let stock_url = settings
+        .server
+        .stock_url
+        .clone()
+        .unwrap_or_else(|| own_url(addr, tls.is_some()));
+    let client_tls = ClientTls {
+        ca_file: settings
+            .client
+            .tls_ca
+            .clone()
+            .or_else(|| settings.server.tls_cert.clone()),
+        domain: None,
+    };
+    let stock_client = || -> anyhow::Result<StockServiceClient<Channel>> {
+        Ok(StockServiceClient::new(lazy_channel(
+            &stock_url,
+            &client_tls,
+            deadline,
+        )?))
+    };
+
+    let (mut routes, reporter) = base_routes()?;
+    for domain in &served {
+        match *domain {
+            "stock" => {
+                routes.add_service(bascule_stock::api::StockApi::new(db.clone()).into_server());
+            }
+            other => {
+                let _ = stock_client()?;
+                anyhow::bail!("the {other} service is not part of this build yet")
+            }
+        }
+        reporter
+            .set_service_status(service_name(domain), ServingStatus::NotServing)
+            .await;
+    }
+    tokio::spawn(watch_health(db.clone(), served.clone(), reporter));
+
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!(
+        "bascule serving {} on {scheme}://{addr} (health and reflection on; Ctrl-C stops)",
+        served.join(", ")
+    );
+    serve(listener, tls.as_ref(), routes.routes(), shutdown_signal()).await?;
+    db.close().await;
+    // Standard output may be gone by now (a closed pipe): the log says it instead.
+    tracing::info!("bascule stopped");
+    Ok(ExitCode::SUCCESS)
+}
