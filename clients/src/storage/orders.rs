@@ -165,7 +165,10 @@ fn check_revision(current: &Stored<CustomerOrder>, revision: i64) -> Result<(), 
     }
 }
 
-async fn lines_of(e: &mut impl Exec, order_id: &str) -> Result<Vec<OrderLine>, ClientsError> {
+pub(super) async fn lines_of(
+    e: &mut impl Exec,
+    order_id: &str,
+) -> Result<Vec<OrderLine>, ClientsError> {
     let rows = record::list_all::<LineRecord>(e, &[("order_id", order_id.into())])
         .await
         .map_err(storage)?;

@@ -115,6 +115,7 @@ impl ClientsStore {
         }
         let customer = customer.validate()?;
         let current = self.get_customer(code).await?;
+        current.value.check_not_erased()?;
         record::update(&mut self.db.clone(), &current.id, revision, customer)
             .await
             .map_err(mapped("customer", code))
@@ -131,6 +132,7 @@ impl ClientsStore {
         let key = format!("{customer_code}/{}", consent.purpose.as_str());
         let mut tx = self.db.begin().await.map_err(storage)?;
         let customer = customer_in(&mut tx, customer_code).await?;
+        customer.value.check_not_erased()?;
         let existing = lock_consent(&mut tx, &customer.id, consent.purpose).await?;
         let row = ConsentRecord {
             customer_id: customer.id,
