@@ -7,7 +7,7 @@ use bascule_platform::db::{DbError, Exec, Row, Value};
 
 use super::records::{decode_err, map_stored};
 use super::schema::table;
-use super::store::{ClientsStore, customer_in, mapped, storage};
+use super::store::{ClientsStore, customer_in, lock_customer, mapped, storage};
 use crate::domain::{ClientsError, Consent, ConsentPurpose, Contact};
 
 /// A contact with the customer it belongs to, as its row holds it.
@@ -120,7 +120,7 @@ impl ClientsStore {
         let contact = contact.validate()?;
         let key = format!("{customer_code}/{}", contact.display_name());
         let mut tx = self.db.begin().await.map_err(storage)?;
-        let customer = customer_in(&mut tx, customer_code).await?;
+        let customer = lock_customer(&mut tx, customer_code).await?;
         customer.value.check_not_erased()?;
         let row = ContactRecord {
             customer_id: customer.id,
@@ -157,7 +157,7 @@ impl ClientsStore {
         let contact = contact.validate()?;
         let key = format!("{customer_code}/{id}");
         let mut tx = self.db.begin().await.map_err(storage)?;
-        let customer = customer_in(&mut tx, customer_code).await?;
+        let customer = lock_customer(&mut tx, customer_code).await?;
         customer.value.check_not_erased()?;
         let current = contact_of(&mut tx, &customer.id, customer_code, id).await?;
         let row = ContactRecord {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::contacts::{ContactConsentRecord, ContactRecord, StoredContact};
 use super::orders::lines_of;
 use super::records::ConsentRecord;
-use super::store::{ClientsStore, StoredOrder, mapped, storage};
+use super::store::{ClientsStore, StoredOrder, lock_customer, mapped, storage};
 use crate::domain::{ClientsError, Consent, Customer, CustomerOrder};
 
 /// Everything the clients domain holds on one customer.
@@ -55,15 +55,7 @@ impl ClientsStore {
         at: DateTime<Utc>,
     ) -> Result<Stored<Customer>, ClientsError> {
         let mut tx = self.db.begin().await.map_err(storage)?;
-        let current = record::lock_all::<Customer>(&mut tx, &[("code", code.into())])
-            .await
-            .map_err(storage)?
-            .into_iter()
-            .next()
-            .ok_or_else(|| ClientsError::NotFound {
-                entity: "customer",
-                key: code.to_owned(),
-            })?;
+        let current = lock_customer(&mut tx, code).await?;
         let orders = record::list_all::<CustomerOrder>(&mut tx, &[("customer_code", code.into())])
             .await
             .map_err(storage)?;
