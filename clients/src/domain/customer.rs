@@ -106,6 +106,8 @@ pub struct Customer {
     /// contacts and orders refer to it; `None` for customers created in bascule or known
     /// only to the Access file. Kept for support: "customer 142 of the old base".
     pub legacy_id: Option<String>,
+    /// When its personal data was erased (GDPR art. 17); `None` while it was not.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// The room the e-mail list has in its column, separators included.
@@ -133,6 +135,7 @@ impl Customer {
             note: None,
             legacy_updated_at: None,
             legacy_id: None,
+            erased_at: None,
         }
         .validate()
     }
@@ -161,6 +164,7 @@ impl Customer {
             note: check_optional_text("note", self.note, NOTE_MAX_CHARS)?,
             // Every backend keeps microseconds: what is returned equals what is read back.
             legacy_updated_at: self.legacy_updated_at.map(|t| t.trunc_subsecs(6)),
+            erased_at: self.erased_at.map(|t| t.trunc_subsecs(6)),
             legacy_id: check_optional_text("legacy_id", self.legacy_id, 40)?,
             ..self
         })

@@ -19,6 +19,12 @@ pub enum ClientsError {
         order_number: String,
         state: &'static str,
     },
+    #[error(
+        "customer {customer_code} has {count} open orders: its data is erased once they are closed or cancelled"
+    )]
+    OpenOrders { customer_code: String, count: usize },
+    #[error("customer {customer_code} was erased: its personal data cannot be filled in again")]
+    Erased { customer_code: String },
     #[error("{entity} {key} was changed by someone else since revision {revision}")]
     Conflict {
         entity: &'static str,

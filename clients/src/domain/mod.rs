@@ -3,6 +3,7 @@
 mod consent;
 mod contact;
 mod customer;
+mod erasure;
 mod error;
 mod order;
 mod state;
@@ -11,6 +12,7 @@ mod total;
 pub use consent::{Consent, ConsentPurpose};
 pub use contact::Contact;
 pub use customer::{Address, Customer};
+pub use erasure::{ERASED_ADDRESS, ERASED_NAME};
 pub use error::ClientsError;
 pub use order::{CustomerOrder, OrderLine};
 pub use state::OrderState;

@@ -75,6 +75,7 @@ pub(crate) fn customer(f: &MappedFields) -> Result<Customer, Violation> {
         note: f.opt("note")?,
         legacy_updated_at: plausible_change(f.opt("legacy_updated_at")?, Utc::now()),
         legacy_id: f.opt("legacy_id")?,
+        erased_at: None,
     }
     .validate()
     .map_err(refused)

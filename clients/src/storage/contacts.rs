@@ -3,11 +3,11 @@
 
 use bascule_platform::db::record::{self, Record, Stored};
 use bascule_platform::db::schema::{SchemaName, TableDef};
-use bascule_platform::db::{DbError, Row, Value};
+use bascule_platform::db::{DbError, Exec, Row, Value};
 
 use super::records::{decode_err, map_stored};
 use super::schema::table;
-use super::store::{ClientsStore, customer_in, mapped, storage};
+use super::store::{ClientsStore, customer_in, lock_customer, mapped, storage};
 use crate::domain::{ClientsError, Consent, ConsentPurpose, Contact};
 
 /// A contact with the customer it belongs to, as its row holds it.
@@ -120,12 +120,51 @@ impl ClientsStore {
         let contact = contact.validate()?;
         let key = format!("{customer_code}/{}", contact.display_name());
         let mut tx = self.db.begin().await.map_err(storage)?;
-        let customer = customer_in(&mut tx, customer_code).await?;
+        let customer = lock_customer(&mut tx, customer_code).await?;
+        customer.value.check_not_erased()?;
         let row = ContactRecord {
             customer_id: customer.id,
             contact,
         };
         let stored = record::insert(&mut tx, row)
+            .await
+            .map_err(mapped("contact", &key))?;
+        tx.commit().await.map_err(storage)?;
+        Ok(map_stored(stored, |r| r.contact))
+    }
+
+    /// The contact `id` of the customer; a contact of another customer is not found.
+    pub async fn get_contact(
+        &self,
+        customer_code: &str,
+        id: &str,
+    ) -> Result<Stored<Contact>, ClientsError> {
+        let mut db = self.db.clone();
+        let customer = customer_in(&mut db, customer_code).await?;
+        contact_of(&mut db, &customer.id, customer_code, id)
+            .await
+            .map(|s| map_stored(s, |r| r.contact))
+    }
+
+    /// Replaces the details of a contact at `revision`.
+    pub async fn update_contact(
+        &self,
+        customer_code: &str,
+        id: &str,
+        revision: i64,
+        contact: Contact,
+    ) -> Result<Stored<Contact>, ClientsError> {
+        let contact = contact.validate()?;
+        let key = format!("{customer_code}/{id}");
+        let mut tx = self.db.begin().await.map_err(storage)?;
+        let customer = lock_customer(&mut tx, customer_code).await?;
+        customer.value.check_not_erased()?;
+        let current = contact_of(&mut tx, &customer.id, customer_code, id).await?;
+        let row = ContactRecord {
+            customer_id: current.value.customer_id,
+            contact,
+        };
+        let stored = record::update(&mut tx, &current.id, revision, row)
             .await
             .map_err(mapped("contact", &key))?;
         tx.commit().await.map_err(storage)?;
@@ -166,4 +205,21 @@ impl ClientsStore {
         });
         Ok(contacts)
     }
+}
+
+/// The contact `id` if it belongs to the customer whose row id is `customer_id`.
+async fn contact_of(
+    e: &mut impl Exec,
+    customer_id: &str,
+    customer_code: &str,
+    id: &str,
+) -> Result<Stored<ContactRecord>, ClientsError> {
+    record::get::<ContactRecord>(e, id)
+        .await
+        .map_err(storage)?
+        .filter(|c| c.value.customer_id == customer_id)
+        .ok_or_else(|| ClientsError::NotFound {
+            entity: "contact",
+            key: format!("{customer_code}/{id}"),
+        })
 }

@@ -5,7 +5,7 @@ use bascule_platform::db::record::{self, Page, PageRequest, Record, Stored};
 use bascule_platform::db::{DbError, Exec, SqlBuilder, Tx};
 
 use super::records::LineRecord;
-use super::store::{ClientsStore, StoredOrder, customer_in, mapped, storage};
+use super::store::{ClientsStore, StoredOrder, lock_customer, mapped, storage};
 use crate::domain::{ClientsError, CustomerOrder, OrderLine, OrderState};
 
 impl ClientsStore {
@@ -21,7 +21,7 @@ impl ClientsStore {
         let lines = order.check_lines(lines)?;
         let number = order.order_number.clone();
         let mut tx = self.db.begin().await.map_err(storage)?;
-        let customer = customer_in(&mut tx, &order.customer_code).await?;
+        let customer = lock_customer(&mut tx, &order.customer_code).await?;
         if order.state == OrderState::Draft && !customer.value.active {
             return Err(ClientsError::invalid(
                 "customer_code",
@@ -165,7 +165,10 @@ fn check_revision(current: &Stored<CustomerOrder>, revision: i64) -> Result<(), 
     }
 }
 
-async fn lines_of(e: &mut impl Exec, order_id: &str) -> Result<Vec<OrderLine>, ClientsError> {
+pub(super) async fn lines_of(
+    e: &mut impl Exec,
+    order_id: &str,
+) -> Result<Vec<OrderLine>, ClientsError> {
     let rows = record::list_all::<LineRecord>(e, &[("order_id", order_id.into())])
         .await
         .map_err(storage)?;

@@ -65,6 +65,7 @@ impl Record for Customer {
             ("note", self.note.clone().into()),
             ("legacy_updated_at", self.legacy_updated_at.into()),
             ("legacy_id", self.legacy_id.clone().into()),
+            ("erased_at", self.erased_at.into()),
         ]
     }
 
@@ -117,6 +118,7 @@ impl Record for Customer {
             note: row.get("note")?,
             legacy_updated_at: row.get("legacy_updated_at")?,
             legacy_id: row.get("legacy_id")?,
+            erased_at: row.get("erased_at")?,
         })
     }
 }

@@ -46,6 +46,7 @@ fn v1() -> Vec<SchemaChange> {
         .optional("note", T::LongText)
         .optional("legacy_updated_at", T::Timestamp)
         .optional("legacy_id", T::Text(40))
+        .optional("erased_at", T::Timestamp)
         .unique(&["code"]);
     let tables = [
         customer,

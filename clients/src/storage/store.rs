@@ -2,7 +2,7 @@
 //! holds customers and consents; orders are in `orders.rs`.
 
 use bascule_platform::db::record::{self, Page, PageRequest, Stored};
-use bascule_platform::db::{Db, DbError, Exec};
+use bascule_platform::db::{Db, DbError, Exec, Tx};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
@@ -71,6 +71,25 @@ pub(super) async fn customer_in(
         })
 }
 
+/// The customer with `code`, locked until the end of the transaction `tx`: what adds
+/// personal data to a customer, or an order, holds it so that an erasure running at the
+/// same time either comes first (and the write sees an erased, inactive customer) or
+/// waits for the write and then sees what it added.
+pub(super) async fn lock_customer(
+    tx: &mut Tx,
+    code: &str,
+) -> Result<Stored<Customer>, ClientsError> {
+    record::lock_all::<Customer>(tx, &[("code", code.into())])
+        .await
+        .map_err(storage)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ClientsError::NotFound {
+            entity: "customer",
+            key: code.to_owned(),
+        })
+}
+
 impl ClientsStore {
     pub fn new(db: Db) -> Self {
         Self { db }
@@ -115,6 +134,7 @@ impl ClientsStore {
         }
         let customer = customer.validate()?;
         let current = self.get_customer(code).await?;
+        current.value.check_not_erased()?;
         record::update(&mut self.db.clone(), &current.id, revision, customer)
             .await
             .map_err(mapped("customer", code))
@@ -130,7 +150,8 @@ impl ClientsStore {
         let consent = consent.validate()?;
         let key = format!("{customer_code}/{}", consent.purpose.as_str());
         let mut tx = self.db.begin().await.map_err(storage)?;
-        let customer = customer_in(&mut tx, customer_code).await?;
+        let customer = lock_customer(&mut tx, customer_code).await?;
+        customer.value.check_not_erased()?;
         let existing = lock_consent(&mut tx, &customer.id, consent.purpose).await?;
         let row = ConsentRecord {
             customer_id: customer.id,
