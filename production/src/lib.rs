@@ -1,6 +1,8 @@
 //! The production domain: tools and their maintenance, bills of materials,
-//! manufacturing orders and the progress reported on them from the shop floor.
+//! manufacturing orders and the progress reported on them from the shop floor, served
+//! over gRPC by [`api::ProductionApi`].
 
+pub mod api;
 pub mod domain;
 pub mod legacy;
 pub mod storage;

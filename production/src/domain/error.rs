@@ -28,6 +28,8 @@ pub enum ProductionError {
         key: String,
         revision: i64,
     },
+    #[error("no bill of materials produces {article}")]
+    NoBillOfMaterials { article: String },
     #[error("production storage failed")]
     Storage(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

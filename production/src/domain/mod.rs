@@ -1,6 +1,7 @@
 //! Production entities and their rules, free of any transport or storage type.
 
 mod bom;
+mod completion;
 mod error;
 mod maintenance;
 mod operator;
@@ -9,6 +10,7 @@ mod progress;
 mod tool;
 
 pub use bom::{BillOfMaterials, BomLine};
+pub use completion::{Posting, PostingKind};
 pub use error::ProductionError;
 pub use maintenance::{MaintenanceKind, MaintenanceRecord};
 pub use operator::Operator;

@@ -185,15 +185,20 @@ impl Tool {
         self.cycle_counter - self.cycles_at_last_maintenance
     }
 
+    /// Cycles left before preventive maintenance falls due by the counter, negative when
+    /// overdue; `None` without a maximum.
+    pub fn cycles_to_maintenance(&self) -> Option<i64> {
+        self.max_cycles_between_maintenance
+            .map(|max| max.saturating_sub(self.cycles_since_maintenance()))
+    }
+
     /// Due when the cycles since the last maintenance reach the maximum, or the next
     /// maintenance date has come; a scrapped tool is never due.
     pub fn is_due(&self, today: NaiveDate) -> bool {
         if self.state == ToolState::Scrapped {
             return false;
         }
-        let by_cycles = self
-            .max_cycles_between_maintenance
-            .is_some_and(|max| self.cycles_since_maintenance() >= max);
+        let by_cycles = self.cycles_to_maintenance().is_some_and(|left| left <= 0);
         let by_date = self.next_maintenance_on.is_some_and(|d| d <= today);
         by_cycles || by_date
     }

@@ -48,6 +48,7 @@ impl Record for Tool {
                 self.cycles_at_last_maintenance.into(),
             ),
             ("max_cycles", self.max_cycles_between_maintenance.into()),
+            ("cycles_to_maintenance", self.cycles_to_maintenance().into()),
             ("next_maintenance_on", self.next_maintenance_on.into()),
             ("last_maintenance_on", self.last_maintenance_on.into()),
             ("purchased_on", self.purchased_on.into()),

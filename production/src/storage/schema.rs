@@ -42,6 +42,9 @@ fn v1() -> Vec<SchemaChange> {
             .required("cycle_counter", T::Int)
             .required("cycles_at_last_maintenance", T::Int)
             .optional("max_cycles", T::Int)
+            // Derived from the three counters, so that "due by cycles" is a plain
+            // comparison a list filter can bind: max_cycles - (counter - at last maintenance).
+            .optional("cycles_to_maintenance", T::Int)
             .optional("next_maintenance_on", T::Date)
             .optional("last_maintenance_on", T::Date)
             .optional("purchased_on", T::Date)

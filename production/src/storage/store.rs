@@ -2,6 +2,7 @@
 //! Tools, their maintenance and operators are here; bills and orders in [`orders`].
 
 mod orders;
+mod search;
 
 use bascule_platform::db::record::{self, Page, PageRequest, Stored};
 use bascule_platform::db::{Db, DbError, Tx};
@@ -156,7 +157,19 @@ impl ProductionStore {
         code: &str,
         to: ToolState,
     ) -> Result<Stored<Tool>, ProductionError> {
-        self.modify_tool(code, |t| t.change_state(to)).await
+        self.modify_tool(code, None, |t| t.change_state(to)).await
+    }
+
+    /// Moves a tool to state `to` if the transition table allows it and, when a revision
+    /// is given, the tool is still at it.
+    pub async fn change_tool_state_at(
+        &self,
+        code: &str,
+        revision: Option<i64>,
+        to: ToolState,
+    ) -> Result<Stored<Tool>, ProductionError> {
+        self.modify_tool(code, revision, |t| t.change_state(to))
+            .await
     }
 
     /// Adds `cycles` to a tool's counter; a negative number is refused.
@@ -165,16 +178,20 @@ impl ProductionStore {
         code: &str,
         cycles: i64,
     ) -> Result<Stored<Tool>, ProductionError> {
-        self.modify_tool(code, |t| t.add_cycles(cycles)).await
+        self.modify_tool(code, None, |t| t.add_cycles(cycles)).await
     }
 
     async fn modify_tool(
         &self,
         code: &str,
+        revision: Option<i64>,
         change: impl FnOnce(&Tool) -> Result<Tool, ProductionError>,
     ) -> Result<Stored<Tool>, ProductionError> {
         let mut tx = self.begin().await?;
         let current = locked_tool(&mut tx, code).await?;
+        if let Some(revision) = revision {
+            check_revision("tool", code, revision, current.revision)?;
+        }
         let next = change(&current.value)?;
         let stored = record::update(&mut tx, &current.id, current.revision, next)
             .await

@@ -23,8 +23,9 @@ pub struct OrderProgress {
 
 const ORDER: &str = "manufacturing order";
 
-// Reads need no transaction: an order's number, quantity and tools and a bill's lines
-// are fixed when they are created, and entries are only ever appended.
+// Reads need no transaction: a bill's lines are fixed when it is created, entries are
+// only ever appended, and an order's tools change only while it is a DRAFT (a read racing
+// that update may see the tools of the next revision, which planning tolerates).
 
 /// The tool codes of each of `mo_numbers`, in code order, in one query.
 async fn tools_of(
@@ -60,7 +61,7 @@ async fn tools_of(
 }
 
 /// Completes order headers with their tools.
-async fn with_tools(
+pub(super) async fn with_tools(
     e: &mut impl Exec,
     headers: Vec<Stored<OrderHeader>>,
 ) -> Result<Vec<Stored<ManufacturingOrder>>, ProductionError> {
@@ -89,6 +90,36 @@ async fn locked_order(
         .into_iter()
         .next()
         .ok_or_else(|| not_found(ORDER, mo_number))
+}
+
+/// Refuses an unknown or scrapped tool on an order.
+async fn check_tools(tx: &mut Tx, codes: &[String]) -> Result<(), ProductionError> {
+    for code in codes {
+        let tool = record::find_by::<Tool>(tx, "code", code.as_str().into())
+            .await
+            .map_err(storage)?
+            .ok_or_else(|| not_found("tool", code))?;
+        tool.value
+            .refuse_scrapped("a scrapped tool cannot be planned")?;
+    }
+    Ok(())
+}
+
+async fn insert_tools(
+    tx: &mut Tx,
+    mo_number: &str,
+    codes: &[String],
+) -> Result<(), ProductionError> {
+    for tool_code in codes {
+        let row = OrderTool {
+            mo_number: mo_number.to_owned(),
+            tool_code: tool_code.clone(),
+        };
+        record::insert(tx, row)
+            .await
+            .map_err(mapped("manufacturing order tool", tool_code))?;
+    }
+    Ok(())
 }
 
 impl ProductionStore {
@@ -144,26 +175,63 @@ impl ProductionStore {
         let order = order.validate()?;
         let key = order.mo_number.clone();
         let mut tx = self.begin().await?;
-        for code in &order.tool_codes {
-            let tool = record::find_by::<Tool>(&mut tx, "code", code.as_str().into())
-                .await
-                .map_err(storage)?
-                .ok_or_else(|| not_found("tool", code))?;
-            tool.value
-                .refuse_scrapped("a scrapped tool cannot be planned")?;
-        }
+        check_tools(&mut tx, &order.tool_codes).await?;
         let header = record::insert(&mut tx, OrderHeader(order))
             .await
             .map_err(mapped(ORDER, &key))?;
-        for tool_code in &header.value.0.tool_codes {
-            let row = OrderTool {
-                mo_number: key.clone(),
-                tool_code: tool_code.clone(),
-            };
-            record::insert(&mut tx, row)
-                .await
-                .map_err(mapped("manufacturing order tool", tool_code))?;
+        insert_tools(&mut tx, &key, &header.value.0.tool_codes).await?;
+        tx.commit().await.map_err(storage)?;
+        let order = header.value.0.clone();
+        Ok(rewrap(header, order))
+    }
+
+    /// Replaces a DRAFT order at `revision` with `order` and its tools, in one
+    /// transaction. Its number and state never change here: the state only through
+    /// [`Self::change_order_state`].
+    pub async fn update_order(
+        &self,
+        mo_number: &str,
+        revision: i64,
+        order: ManufacturingOrder,
+    ) -> Result<Stored<ManufacturingOrder>, ProductionError> {
+        let order = order.validate()?;
+        if order.mo_number != mo_number {
+            return Err(ProductionError::invalid(
+                "mo_number",
+                "an order's number cannot change",
+            ));
         }
+        let mut tx = self.begin().await?;
+        let current = locked_order(&mut tx, mo_number).await?;
+        check_revision(ORDER, mo_number, revision, current.revision)?;
+        let state = current.value.0.state;
+        if state != MoState::Draft {
+            return Err(ProductionError::WrongState {
+                entity: ORDER,
+                key: mo_number.to_owned(),
+                state: state.as_str(),
+                reason: "an order changes only while DRAFT".into(),
+            });
+        }
+        if order.state != state {
+            return Err(ProductionError::invalid(
+                "state",
+                "an order's state changes through its transitions",
+            ));
+        }
+        check_tools(&mut tx, &order.tool_codes).await?;
+        let header = record::update(&mut tx, &current.id, revision, OrderHeader(order))
+            .await
+            .map_err(mapped(ORDER, mo_number))?;
+        let mut b = SqlBuilder::new(tx.dialect());
+        b.push(&format!(
+            "DELETE FROM {} WHERE mo_number = ",
+            tx.dialect()
+                .table(SchemaName::Production, "manufacturing_order_tool")
+        ))
+        .bind(mo_number);
+        tx.execute(b.statement()).await.map_err(storage)?;
+        insert_tools(&mut tx, mo_number, &header.value.0.tool_codes).await?;
         tx.commit().await.map_err(storage)?;
         let order = header.value.0.clone();
         Ok(rewrap(header, order))
