@@ -1,4 +1,8 @@
 //! The fields each fournisseurs List accepts in `filter` and `order_by`.
+//!
+//! Amounts, prices and quantities are left out of both: SQLite keeps decimals as text,
+//! where `search` would compare and order them as text ("20" > "100"), so they would
+//! answer differently on SQLite and on PostgreSQL.
 
 use bascule_rpc::{Field, FieldKind as K};
 
@@ -24,7 +28,6 @@ pub const SUPPLIER_ARTICLES: &[Field] = &[
     Field::new("supplier_code", "supplier_code", K::Text).orderable(),
     Field::new("article_code", "article_code", K::Text).orderable(),
     Field::new("supplier_sku", "supplier_sku", K::Text),
-    Field::new("unit_price", "unit_price", K::Decimal).orderable(),
     Field::new("lead_time_days", "lead_time_days", K::Int).orderable(),
     Field::new("preferred", "preferred", K::Bool),
     CREATE_TIME,
@@ -60,7 +63,6 @@ pub const BILLS: &[Field] = &[
     Field::new("invoice_number", "invoice_number", K::Text).orderable(),
     Field::new("invoice_date", "invoice_date", K::Date).orderable(),
     Field::new("due_date", "due_date", K::Date).orderable(),
-    Field::new("amount_incl_tax", "amount_incl_tax", K::Decimal).orderable(),
     Field::new("state", "state", K::Enum(BILL_STATES)),
     CREATE_TIME,
 ];
@@ -68,7 +70,6 @@ pub const BILLS: &[Field] = &[
 pub const PAYMENTS: &[Field] = &[
     Field::new("bill_id", "bill_id", K::Text),
     Field::new("paid_on", "paid_on", K::Date).orderable(),
-    Field::new("amount", "amount", K::Decimal).orderable(),
     Field::new("method", "method", K::Enum(PAYMENT_METHODS)),
     Field::new("reference", "reference", K::Text),
     CREATE_TIME,
