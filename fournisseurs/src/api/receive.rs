@@ -52,7 +52,7 @@ impl FournisseursApi {
                 // movement names the receipt: stock posts each once, even when resent.
                 let id = new_id();
                 let posted = stock::post_receipt(&self.stock, &id, &receipt, &to_post).await?;
-                let recorded = match self
+                let (recorded, order) = match self
                     .store
                     .record_receipt_lines(&id, receipt.clone(), posted.clone())
                     .await
@@ -65,7 +65,6 @@ impl FournisseursApi {
                         return Err(e.into());
                     }
                 };
-                let order = self.store.get_order(&receipt.po_number).await?;
                 Ok(pb::ReceivePurchaseOrderResponse {
                     receipt: Some(c::receipt(recorded)),
                     purchase_order: Some(c::order(order)),

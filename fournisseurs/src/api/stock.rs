@@ -139,3 +139,41 @@ fn stock_error(line_no: i64, status: Status) -> ApiError {
         _ => ApiError::internal(status),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bascule_rpc::ErrorCode;
+
+    #[test]
+    fn stock_answers_become_this_services_errors() {
+        let refused = stock_error(2, Status::not_found("location Z99-99-9 not found"));
+        assert_eq!(refused.code, ErrorCode::FailedPrecondition);
+        assert_eq!(refused.reason, "STOCK_REFUSED");
+        assert!(refused.message.contains("line 2"));
+        assert!(refused.message.contains("Z99-99-9"));
+        assert_eq!(refused.metadata["line_no"], "2");
+        assert_eq!(refused.metadata["stock_code"], "NotFound");
+        for status in [
+            Status::unavailable("tcp connect error"),
+            Status::deadline_exceeded("deadline"),
+            Status::cancelled("Timeout expired"),
+        ] {
+            let e = stock_error(1, status);
+            assert_eq!(e.code, ErrorCode::Unavailable);
+            assert!(!e.message.contains("tcp"), "{}", e.message);
+        }
+        assert_eq!(
+            stock_error(1, Status::internal("boom")).code,
+            ErrorCode::Internal
+        );
+    }
+
+    #[test]
+    fn movement_request_ids_name_the_receipt_and_line() {
+        assert_eq!(movement_request_id("r-1", 3), "po-receipt:r-1:3");
+        assert!(occur_time(today()).is_none());
+        let past = NaiveDate::from_ymd_opt(2025, 3, 5).expect("date");
+        assert_eq!(occur_time(past).map(|t| t.nanos), Some(0));
+    }
+}

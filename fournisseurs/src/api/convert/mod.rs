@@ -170,3 +170,25 @@ pub fn article(s: Stored<SupplierArticle>) -> pb::SupplierArticle {
         update_time: Some(timestamp(s.updated_at)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_and_unset_means_none() {
+        let d = NaiveDate::from_ymd_opt(2025, 2, 28).expect("date");
+        assert_eq!(parse_date("d", Some(&date(d))).expect("date"), Some(d));
+        assert_eq!(parse_date("d", None).expect("none"), None);
+        assert_eq!(
+            parse_date("d", Some(&pb::Date::default())).expect("none"),
+            None
+        );
+        for (year, month, day) in [(2025, 2, 29), (2025, 13, 1), (2025, -1, 1), (0, 1, 1)] {
+            let e = parse_date("due_date", Some(&pb::Date { year, month, day }))
+                .expect_err("not a date");
+            assert_eq!(e.violations[0].0, "due_date");
+        }
+        assert!(required_date("d", None).is_err());
+    }
+}

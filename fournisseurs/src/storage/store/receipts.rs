@@ -4,7 +4,7 @@
 use bascule_platform::db::record::{self, Stored};
 use rust_decimal::Decimal;
 
-use super::orders::locked_order;
+use super::orders::{OrderWithLines, line_of, locked_order};
 use super::{FournisseursStore, mapped, not_found, storage};
 use crate::domain::{FournisseursError, PurchaseOrderLine, Receipt, ReceiptLine};
 use crate::storage::records::{LineRow, ReceiptLineRow};
@@ -33,14 +33,14 @@ impl FournisseursStore {
     }
 
     /// Records receipt `id` and adds its quantities to the order's lines, in one
-    /// transaction. The order is checked again under its lock: it may have been closed or
+    /// transaction; returns the receipt and the order after it. The order is checked again under its lock: it may have been closed or
     /// cancelled since [`FournisseursStore::check_receipt`].
     pub async fn record_receipt_lines(
         &self,
         id: &str,
         receipt: Receipt,
         lines: Vec<ReceiptLine>,
-    ) -> Result<ReceiptWithLines, FournisseursError> {
+    ) -> Result<(ReceiptWithLines, OrderWithLines), FournisseursError> {
         let receipt = receipt.validate()?;
         let po_number = receipt.po_number.clone();
         let mut tx = self.db.begin().await.map_err(storage)?;
@@ -80,13 +80,23 @@ impl FournisseursStore {
                 .await
                 .map_err(mapped("receipt line", &format!("{id}/{}", line.line_no)))?;
         }
+        // The order as the receipt left it, read in the same transaction: the caller
+        // answers with it and must not fail once the receipt is recorded.
+        let order_lines = record::list_all::<LineRow>(&mut tx, &[("order_id", (&order.id).into())])
+            .await
+            .map_err(storage)?;
         tx.commit().await.map_err(storage)?;
         let mut lines = lines;
         lines.sort_by_key(|l| l.line_no);
-        Ok(ReceiptWithLines {
+        let receipt = ReceiptWithLines {
             receipt: stored,
             lines,
-        })
+        };
+        let order = OrderWithLines {
+            order,
+            lines: order_lines.into_iter().map(line_of).collect(),
+        };
+        Ok((receipt, order))
     }
 
     pub async fn get_receipt(&self, id: &str) -> Result<ReceiptWithLines, FournisseursError> {
