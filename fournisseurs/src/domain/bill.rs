@@ -204,6 +204,18 @@ impl SupplierBill {
         })
     }
 
+    /// Refuses changes to a bill that left DRAFT: a posted bill is in the accounts.
+    pub fn check_editable(&self) -> Result<(), FournisseursError> {
+        if self.state == BillState::Draft {
+            return Ok(());
+        }
+        Err(FournisseursError::NotEditable {
+            entity: "supplier bill",
+            key: self.key(),
+            state: self.state.as_str(),
+        })
+    }
+
     pub fn payment_status(&self, paid: Decimal) -> PaymentStatus {
         PaymentStatus::of(self.amount_incl_tax, paid)
     }

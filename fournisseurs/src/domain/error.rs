@@ -25,6 +25,13 @@ pub enum FournisseursError {
         key: String,
         reason: String,
     },
+    /// Only a DRAFT is edited: what was sent or posted changes through its own methods.
+    #[error("{entity} {key} is {state}: only a DRAFT can be changed")]
+    NotEditable {
+        entity: &'static str,
+        key: String,
+        state: &'static str,
+    },
     #[error("a payment of {amount} on bill {bill} would overpay it: {outstanding} outstanding")]
     Overpayment {
         bill: String,

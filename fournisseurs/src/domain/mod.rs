@@ -6,6 +6,7 @@ mod error;
 mod line;
 mod order;
 mod payment;
+mod receipt;
 mod supplier;
 
 pub use article::SupplierArticle;
@@ -14,6 +15,7 @@ pub use error::FournisseursError;
 pub use line::{PurchaseOrderLine, ReceiptStatus, check_lines, order_total};
 pub use order::{PoState, PurchaseOrder};
 pub use payment::{Payment, PaymentMethod, paid_total};
+pub use receipt::{Receipt, ReceiptLine};
 pub use supplier::{Address, Supplier};
 
 use rust_decimal::Decimal;

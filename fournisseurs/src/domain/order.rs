@@ -144,6 +144,19 @@ impl PurchaseOrder {
         })
     }
 
+    /// Refuses changes to an order that left DRAFT: a sent order changes only through
+    /// its state changes and receipts.
+    pub fn check_editable(&self) -> Result<(), FournisseursError> {
+        if self.state == PoState::Draft {
+            return Ok(());
+        }
+        Err(FournisseursError::NotEditable {
+            entity: "purchase order",
+            key: self.po_number.clone(),
+            state: self.state.as_str(),
+        })
+    }
+
     /// `line` after `quantity` more arrived on `received_on`; only a confirmed order
     /// receives goods.
     pub fn receive(

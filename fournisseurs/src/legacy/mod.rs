@@ -58,7 +58,9 @@ pub(crate) fn violation(e: FournisseursError) -> Violation {
     let rule = match &e {
         FournisseursError::Invalid { field, .. } => (*field).to_owned(),
         FournisseursError::Overpayment { .. } => "overpayment".to_owned(),
-        FournisseursError::Refused { .. } => "refused".to_owned(),
+        FournisseursError::Refused { .. } | FournisseursError::NotEditable { .. } => {
+            "refused".to_owned()
+        }
         FournisseursError::Transition { .. } => "transition".to_owned(),
         FournisseursError::NotFound { .. } => "not_found".to_owned(),
         FournisseursError::AlreadyExists { .. } => "duplicate".to_owned(),

@@ -7,4 +7,5 @@ mod select;
 mod store;
 
 pub use schema::schema;
-pub use store::{BillWithPayments, FournisseursStore, OrderWithLines};
+pub(crate) use schema::{BILL_STATES, PAYMENT_METHODS, PO_STATES};
+pub use store::{BillWithPayments, FournisseursStore, OrderWithLines, ReceiptWithLines};

@@ -7,7 +7,7 @@ use bascule_platform::db::{DbError, Row, Value};
 use super::schema::table;
 use crate::domain::{
     Address, BillState, FournisseursError, Payment, PaymentMethod, PoState, PurchaseOrder,
-    PurchaseOrderLine, Supplier, SupplierArticle, SupplierBill,
+    PurchaseOrderLine, Receipt, ReceiptLine, Supplier, SupplierArticle, SupplierBill,
 };
 
 fn decode_err(e: FournisseursError) -> DbError {
@@ -253,6 +253,74 @@ impl Record for Payment {
             amount: row.get("amount")?,
             method: PaymentMethod::parse(&row.get::<String>("method")?).map_err(decode_err)?,
             reference: row.get("reference")?,
+        })
+    }
+}
+
+impl Record for Receipt {
+    const SCHEMA: SchemaName = SchemaName::Fournisseurs;
+    const ORDER_BY: &'static str = "received_on";
+
+    fn table_def() -> &'static TableDef {
+        table("receipt")
+    }
+
+    fn to_values(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            ("po_number", (&self.po_number).into()),
+            ("location_code", (&self.location_code).into()),
+            ("received_on", self.received_on.into()),
+            ("user_name", (&self.user_name).into()),
+            ("note", self.note.clone().into()),
+        ]
+    }
+
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
+        Ok(Receipt {
+            po_number: row.get("po_number")?,
+            location_code: row.get("location_code")?,
+            received_on: row.get("received_on")?,
+            user_name: row.get("user_name")?,
+            note: row.get("note")?,
+        })
+    }
+}
+
+/// A receipt line as stored: the domain line does not know its receipt's id, the row does.
+#[derive(Debug, Clone)]
+pub(crate) struct ReceiptLineRow {
+    pub receipt_id: String,
+    pub line: ReceiptLine,
+}
+
+impl Record for ReceiptLineRow {
+    const SCHEMA: SchemaName = SchemaName::Fournisseurs;
+    const ORDER_BY: &'static str = "line_no";
+
+    fn table_def() -> &'static TableDef {
+        table("receipt_line")
+    }
+
+    fn to_values(&self) -> Vec<(&'static str, Value)> {
+        let l = &self.line;
+        vec![
+            ("receipt_id", (&self.receipt_id).into()),
+            ("line_no", l.line_no.into()),
+            ("article_code", (&l.article_code).into()),
+            ("quantity", l.quantity.into()),
+            ("movement_id", (&l.movement_id).into()),
+        ]
+    }
+
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
+        Ok(ReceiptLineRow {
+            receipt_id: row.get("receipt_id")?,
+            line: ReceiptLine {
+                line_no: row.get("line_no")?,
+                article_code: row.get("article_code")?,
+                quantity: row.get("quantity")?,
+                movement_id: row.get("movement_id")?,
+            },
         })
     }
 }

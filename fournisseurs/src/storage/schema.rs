@@ -84,6 +84,23 @@ fn v1() -> Vec<SchemaChange> {
             .optional("last_receipt_date", T::Date)
             .unique(&["order_id", "line_no"])
             .references(&["order_id"], "purchase_order", &["id"]),
+        // A receipt of goods on an order; its lines name the stock movements they posted
+        // (ids of the stock domain: plain text, no foreign key).
+        TableDef::entity("receipt")
+            .required("po_number", T::Text(20))
+            .required("location_code", T::Text(32))
+            .required("received_on", T::Date)
+            .required("user_name", T::Text(100))
+            .optional("note", T::Text(200))
+            .references(&["po_number"], "purchase_order", &["po_number"]),
+        TableDef::entity("receipt_line")
+            .required("receipt_id", T::Id)
+            .required("line_no", T::Int)
+            .required("article_code", T::Text(32))
+            .required("quantity", T::QUANTITY)
+            .required("movement_id", T::Text(36))
+            .unique(&["receipt_id", "line_no"])
+            .references(&["receipt_id"], "receipt", &["id"]),
         TableDef::entity("supplier_bill")
             .required("supplier_code", T::Text(32))
             .optional("po_number", T::Text(20))
@@ -126,6 +143,7 @@ fn v1() -> Vec<SchemaChange> {
             &["due_date", "state"],
         ),
         index("supplier_bill_po_ix", "supplier_bill", &["po_number"]),
+        index("receipt_po_ix", "receipt", &["po_number", "received_on"]),
         index("payment_bill_ix", "payment", &["bill_id", "paid_on"]),
     ]);
     changes
@@ -136,7 +154,7 @@ static SCHEMA: LazyLock<SchemaDef> = LazyLock::new(|| {
         SchemaName::Fournisseurs,
         vec![Version {
             number: 1,
-            description: "suppliers, supplier articles, purchase orders, bills, payments",
+            description: "suppliers, supplier articles, purchase orders, receipts, bills, payments",
             changes: v1(),
         }],
     )

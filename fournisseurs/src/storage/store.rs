@@ -1,8 +1,11 @@
 //! Fournisseurs operations on the target database: each method is one transaction.
 //! Suppliers and their articles are here; orders and bills in the submodules.
 
+mod articles;
 mod bills;
 mod orders;
+mod receipts;
+mod search;
 
 use bascule_platform::db::record::{self, Page, PageRequest, Stored};
 use bascule_platform::db::{Db, DbError, Exec};
@@ -11,6 +14,7 @@ use crate::domain::{FournisseursError, Supplier, SupplierArticle};
 
 pub use bills::BillWithPayments;
 pub use orders::OrderWithLines;
+pub use receipts::ReceiptWithLines;
 
 #[derive(Debug, Clone)]
 pub struct FournisseursStore {
@@ -107,58 +111,6 @@ impl FournisseursStore {
         record::update(&mut self.db.clone(), &current.id, revision, supplier)
             .await
             .map_err(mapped("supplier", code))
-    }
-
-    /// Creates what a supplier sells for an article, or replaces it. A preferred one
-    /// takes the preference from the other suppliers of the article: one per article.
-    pub async fn put_supplier_article(
-        &self,
-        article: SupplierArticle,
-    ) -> Result<Stored<SupplierArticle>, FournisseursError> {
-        let article = article.validate()?;
-        let key = format!("{}/{}", article.supplier_code, article.article_code);
-        let mut tx = self.db.begin().await.map_err(storage)?;
-        existing_supplier(&mut tx, &article.supplier_code).await?;
-        if article.preferred {
-            let others = record::lock_all::<SupplierArticle>(
-                &mut tx,
-                &[
-                    ("article_code", (&article.article_code).into()),
-                    ("preferred", true.into()),
-                ],
-            )
-            .await
-            .map_err(storage)?;
-            for other in others
-                .into_iter()
-                .filter(|o| o.value.supplier_code != article.supplier_code)
-            {
-                let other_key = format!("{}/{}", other.value.supplier_code, article.article_code);
-                let demoted = SupplierArticle {
-                    preferred: false,
-                    ..other.value
-                };
-                record::update(&mut tx, &other.id, other.revision, demoted)
-                    .await
-                    .map_err(mapped("supplier article", &other_key))?;
-            }
-        }
-        let existing = record::lock_all::<SupplierArticle>(
-            &mut tx,
-            &[
-                ("supplier_code", (&article.supplier_code).into()),
-                ("article_code", (&article.article_code).into()),
-            ],
-        )
-        .await
-        .map_err(storage)?;
-        let stored = match existing.into_iter().next() {
-            Some(current) => record::update(&mut tx, &current.id, current.revision, article).await,
-            None => record::insert(&mut tx, article).await,
-        }
-        .map_err(mapped("supplier article", &key))?;
-        tx.commit().await.map_err(storage)?;
-        Ok(stored)
     }
 
     /// What a supplier sells, by article code.

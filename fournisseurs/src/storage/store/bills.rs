@@ -143,6 +143,60 @@ impl FournisseursStore {
             .map_err(storage)
     }
 
+    /// Changes a DRAFT bill at `revision`; its supplier and state stay as they are. The
+    /// order it names, when it names one, must be one of the supplier's.
+    pub async fn update_bill(
+        &self,
+        id: &str,
+        revision: i64,
+        bill: SupplierBill,
+    ) -> Result<Stored<SupplierBill>, FournisseursError> {
+        let mut tx = self.db.begin().await.map_err(storage)?;
+        let current = locked_bill(&mut tx, id).await?;
+        let key = current.value.key();
+        if current.revision != revision {
+            return Err(FournisseursError::Conflict {
+                entity: "supplier bill",
+                key,
+                revision,
+            });
+        }
+        current.value.check_editable()?;
+        let changed = SupplierBill {
+            supplier_code: current.value.supplier_code.clone(),
+            state: current.value.state,
+            ..bill
+        }
+        .validate()?;
+        if let Some(po_number) = &changed.po_number {
+            let order = record::find_by::<PurchaseOrder>(&mut tx, "po_number", po_number.into())
+                .await
+                .map_err(storage)?
+                .ok_or_else(|| not_found("purchase order", po_number))?;
+            changed.check_order_supplier(&order.value.supplier_code)?;
+        }
+        let paid = paid_total(payments_of(&mut tx, id).await?.iter().map(|p| &p.value));
+        if changed.amount_incl_tax < paid {
+            return Err(FournisseursError::invalid(
+                "amount_incl_tax",
+                format!("{paid} was already paid on this bill"),
+            ));
+        }
+        let new_key = changed.key();
+        let stored = record::update(&mut tx, id, revision, changed)
+            .await
+            .map_err(mapped("supplier bill", &new_key))?;
+        tx.commit().await.map_err(storage)?;
+        Ok(stored)
+    }
+
+    pub async fn get_payment(&self, id: &str) -> Result<Stored<Payment>, FournisseursError> {
+        record::get::<Payment>(&mut self.db.clone(), id)
+            .await
+            .map_err(storage)?
+            .ok_or_else(|| not_found("payment", id))
+    }
+
     /// Moves a bill at `revision` to state `to`, as the transition table allows. A bill
     /// with payments is not cancelled: the payments would be left pointing at nothing due.
     pub async fn change_bill_state(

@@ -30,7 +30,7 @@ impl OrderWithLines {
     }
 }
 
-fn line_of(row: Stored<LineRow>) -> Stored<PurchaseOrderLine> {
+pub(super) fn line_of(row: Stored<LineRow>) -> Stored<PurchaseOrderLine> {
     Stored {
         id: row.id,
         revision: row.revision,
@@ -41,7 +41,7 @@ fn line_of(row: Stored<LineRow>) -> Stored<PurchaseOrderLine> {
 }
 
 /// The order `po_number`, locked until the end of the transaction `e` is in.
-async fn locked_order(
+pub(super) async fn locked_order(
     e: &mut impl Exec,
     po_number: &str,
 ) -> Result<Stored<PurchaseOrder>, FournisseursError> {
@@ -145,6 +145,37 @@ impl FournisseursStore {
             .map_err(mapped("purchase order", po_number))?;
         tx.commit().await.map_err(storage)?;
         Ok(stored)
+    }
+
+    /// Changes the header of a DRAFT order at `revision`: its number, supplier and state
+    /// stay as they are (states change through [`FournisseursStore::change_order_state`]).
+    pub async fn update_order_header(
+        &self,
+        revision: i64,
+        order: PurchaseOrder,
+    ) -> Result<OrderWithLines, FournisseursError> {
+        let po_number = order.po_number.clone();
+        let mut tx = self.db.begin().await.map_err(storage)?;
+        let current = locked_order(&mut tx, &po_number).await?;
+        if current.revision != revision {
+            return Err(FournisseursError::Conflict {
+                entity: "purchase order",
+                key: po_number,
+                revision,
+            });
+        }
+        current.value.check_editable()?;
+        let changed = PurchaseOrder {
+            supplier_code: current.value.supplier_code.clone(),
+            state: current.value.state,
+            ..order
+        }
+        .validate()?;
+        record::update(&mut tx, &current.id, revision, changed)
+            .await
+            .map_err(mapped("purchase order", &po_number))?;
+        tx.commit().await.map_err(storage)?;
+        self.get_order(&po_number).await
     }
 
     /// Adds `quantity` received on `received_on` to line `line_no` of a confirmed order.
