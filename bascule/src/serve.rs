@@ -160,12 +160,23 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<ExitCo
     let (mut routes, reporter) = base_routes()?;
     for domain in &served {
         match *domain {
+            "fournisseurs" => {
+                routes.add_service(
+                    bascule_fournisseurs::api::FournisseursApi::new(db.clone(), stock_client()?)
+                        .into_server(),
+                );
+            }
             "stock" => {
                 routes.add_service(bascule_stock::api::StockApi::new(db.clone()).into_server());
             }
-            other => {
-                let _ = stock_client()?;
-                anyhow::bail!("the {other} service is not part of this build yet")
+            "production" => {
+                routes.add_service(
+                    bascule_production::api::ProductionApi::new(db.clone(), stock_client()?)
+                        .into_server(),
+                );
+            }
+            _ => {
+                routes.add_service(bascule_clients::api::ClientsApi::new(db.clone()).into_server());
             }
         }
         reporter

@@ -560,7 +560,88 @@ async fn writes_wait_for_the_switch_over_and_reads_for_verification(db: Db) {
     assert_eq!(reason(&e), "DOMAIN_NOT_VERIFIED");
 }
 
+async fn decimals_compare_and_order_by_value(db: Db) {
+    let (_server, mut client) = start(&db, DomainState::Live).await;
+    for (i, cost) in ["9", "10", "100.5", "19.6", "2"].iter().enumerate() {
+        let mut a = article(&format!("MP-{i:05}"), "Article");
+        a.unit_cost = dec(cost);
+        client
+            .create_article(pb::CreateArticleRequest {
+                article: Some(a),
+                request_id: String::new(),
+            })
+            .await
+            .expect("create");
+    }
+    let costs = |r: pb::ListArticlesResponse| -> Vec<String> {
+        r.articles
+            .into_iter()
+            .map(|a| a.unit_cost.expect("cost").value)
+            .collect()
+    };
+    let above = client
+        .list_articles(pb::ListArticlesRequest {
+            filter: "unit_cost > 9.5".into(),
+            order_by: "code".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("list")
+        .into_inner();
+    assert_eq!(costs(above), ["10", "100.5", "19.6"]);
+    seed_levels(&mut client).await;
+    let mut seen = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = client
+            .list_stock_levels(pb::ListStockLevelsRequest {
+                page_size: 2,
+                page_token: token,
+                order_by: "on_hand desc".into(),
+                ..Default::default()
+            })
+            .await
+            .expect("levels")
+            .into_inner();
+        seen.extend(
+            page.stock_levels
+                .into_iter()
+                .map(|l| l.on_hand.expect("q").value),
+        );
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    assert_eq!(seen, ["100.5", "19.6", "10", "9", "2"]);
+}
+
+/// One level per cost above, at five locations of article MP-00000.
+async fn seed_levels(client: &mut Client) {
+    for (i, q) in ["9", "10", "100.5", "19.6", "2"].iter().enumerate() {
+        let code = format!("L{i}");
+        client
+            .create_location(pb::CreateLocationRequest {
+                location: Some(pb::Location {
+                    code: code.clone(),
+                    name: code.clone(),
+                    warehouse: "Magasin".into(),
+                    active: true,
+                    ..Default::default()
+                }),
+                request_id: String::new(),
+            })
+            .await
+            .expect("location");
+        let mut m = movement(pb::MovementKind::Receipt, q);
+        m.article_code = "MP-00000".into();
+        m.location_code = code;
+        create_movement(client, m, "").await.expect("receipt");
+    }
+}
+
 bascule_platform::backend_tests!(
+    decimals_compare_and_order_by_value,
     articles_are_created_read_and_updated_with_etags,
     the_ledger_refuses_negative_stock_and_reverses_once,
     retries_with_a_request_id_create_once,

@@ -245,7 +245,7 @@ EXCEPTION
     IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
 END;
 /
--- version 1: suppliers, supplier articles, purchase orders, bills, payments
+-- version 1: suppliers, supplier articles, purchase orders, receipts, bills, payments
 BEGIN
   EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_FOURNISSEURS.supplier (
   id VARCHAR2(36 CHAR) NOT NULL,
@@ -366,6 +366,45 @@ EXCEPTION
 END;
 /
 BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_FOURNISSEURS.receipt (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  po_number VARCHAR2(20 CHAR) NOT NULL,
+  location_code VARCHAR2(32 CHAR) NOT NULL,
+  received_on DATE NOT NULL,
+  user_name VARCHAR2(100 CHAR) NOT NULL,
+  note VARCHAR2(200 CHAR),
+  CONSTRAINT receipt_pk PRIMARY KEY (id),
+  CONSTRAINT receipt_po_number_fk FOREIGN KEY (po_number) REFERENCES BASCULE_FOURNISSEURS.purchase_order (po_number)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_FOURNISSEURS.receipt_line (
+  id VARCHAR2(36 CHAR) NOT NULL,
+  revision NUMBER(19) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  receipt_id VARCHAR2(36 CHAR) NOT NULL,
+  line_no NUMBER(19) NOT NULL,
+  article_code VARCHAR2(32 CHAR) NOT NULL,
+  quantity NUMBER(22,6) NOT NULL,
+  movement_id VARCHAR2(36 CHAR) NOT NULL,
+  CONSTRAINT receipt_line_pk PRIMARY KEY (id),
+  CONSTRAINT receipt_line_receipt_id_line_no_uq UNIQUE (receipt_id, line_no),
+  CONSTRAINT receipt_line_receipt_id_fk FOREIGN KEY (receipt_id) REFERENCES BASCULE_FOURNISSEURS.receipt (id)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
   EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_FOURNISSEURS.supplier_bill (
   id VARCHAR2(36 CHAR) NOT NULL,
   revision NUMBER(19) NOT NULL,
@@ -433,6 +472,13 @@ END;
 /
 BEGIN
   EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_FOURNISSEURS.supplier_bill_po_ix ON BASCULE_FOURNISSEURS.supplier_bill (po_number)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE INDEX BASCULE_FOURNISSEURS.receipt_po_ix ON BASCULE_FOURNISSEURS.receipt (po_number, received_on)';
 EXCEPTION
   WHEN OTHERS THEN
     IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
@@ -662,6 +708,7 @@ BEGIN
   cycle_counter NUMBER(19) NOT NULL,
   cycles_at_last_maintenance NUMBER(19) NOT NULL,
   max_cycles NUMBER(19),
+  cycles_to_maintenance NUMBER(19),
   next_maintenance_on DATE,
   last_maintenance_on DATE,
   purchased_on DATE,
@@ -896,6 +943,7 @@ BEGIN
   note CLOB,
   legacy_updated_at TIMESTAMP(6) WITH TIME ZONE,
   legacy_id VARCHAR2(40 CHAR),
+  erased_at TIMESTAMP(6) WITH TIME ZONE,
   CONSTRAINT customer_pk PRIMARY KEY (id),
   CONSTRAINT customer_code_uq UNIQUE (code)
 )';

@@ -151,7 +151,7 @@ CREATE TABLE IF NOT EXISTS fournisseurs.schema_version (
   CONSTRAINT schema_version_pk PRIMARY KEY (version)
 )
 /
--- version 1: suppliers, supplier articles, purchase orders, bills, payments
+-- version 1: suppliers, supplier articles, purchase orders, receipts, bills, payments
 CREATE TABLE IF NOT EXISTS fournisseurs.supplier (
   id VARCHAR(36) NOT NULL,
   revision BIGINT NOT NULL,
@@ -246,6 +246,35 @@ CREATE TABLE IF NOT EXISTS fournisseurs.purchase_order_line (
   CONSTRAINT purchase_order_line_order_id_fk FOREIGN KEY (order_id) REFERENCES fournisseurs.purchase_order (id)
 )
 /
+CREATE TABLE IF NOT EXISTS fournisseurs.receipt (
+  id VARCHAR(36) NOT NULL,
+  revision BIGINT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  po_number VARCHAR(20) NOT NULL,
+  location_code VARCHAR(32) NOT NULL,
+  received_on DATE NOT NULL,
+  user_name VARCHAR(100) NOT NULL,
+  note VARCHAR(200),
+  CONSTRAINT receipt_pk PRIMARY KEY (id),
+  CONSTRAINT receipt_po_number_fk FOREIGN KEY (po_number) REFERENCES fournisseurs.purchase_order (po_number)
+)
+/
+CREATE TABLE IF NOT EXISTS fournisseurs.receipt_line (
+  id VARCHAR(36) NOT NULL,
+  revision BIGINT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL,
+  receipt_id VARCHAR(36) NOT NULL,
+  line_no BIGINT NOT NULL,
+  article_code VARCHAR(32) NOT NULL,
+  quantity NUMERIC(22,6) NOT NULL,
+  movement_id VARCHAR(36) NOT NULL,
+  CONSTRAINT receipt_line_pk PRIMARY KEY (id),
+  CONSTRAINT receipt_line_receipt_id_line_no_uq UNIQUE (receipt_id, line_no),
+  CONSTRAINT receipt_line_receipt_id_fk FOREIGN KEY (receipt_id) REFERENCES fournisseurs.receipt (id)
+)
+/
 CREATE TABLE IF NOT EXISTS fournisseurs.supplier_bill (
   id VARCHAR(36) NOT NULL,
   revision BIGINT NOT NULL,
@@ -288,6 +317,8 @@ CREATE INDEX IF NOT EXISTS purchase_order_supplier_ix ON fournisseurs.purchase_o
 CREATE INDEX IF NOT EXISTS supplier_bill_due_ix ON fournisseurs.supplier_bill (due_date, state)
 /
 CREATE INDEX IF NOT EXISTS supplier_bill_po_ix ON fournisseurs.supplier_bill (po_number)
+/
+CREATE INDEX IF NOT EXISTS receipt_po_ix ON fournisseurs.receipt (po_number, received_on)
 /
 CREATE INDEX IF NOT EXISTS payment_bill_ix ON fournisseurs.payment (bill_id, paid_on)
 /
@@ -438,6 +469,7 @@ CREATE TABLE IF NOT EXISTS production.tool (
   cycle_counter BIGINT NOT NULL,
   cycles_at_last_maintenance BIGINT NOT NULL,
   max_cycles BIGINT,
+  cycles_to_maintenance BIGINT,
   next_maintenance_on DATE,
   last_maintenance_on DATE,
   purchased_on DATE,
@@ -600,6 +632,7 @@ CREATE TABLE IF NOT EXISTS clients.customer (
   note TEXT,
   legacy_updated_at TIMESTAMPTZ,
   legacy_id VARCHAR(40),
+  erased_at TIMESTAMPTZ,
   CONSTRAINT customer_pk PRIMARY KEY (id),
   CONSTRAINT customer_code_uq UNIQUE (code)
 )

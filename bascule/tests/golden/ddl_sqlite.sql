@@ -147,7 +147,7 @@ CREATE TABLE IF NOT EXISTS fournisseurs.schema_version (
   CONSTRAINT schema_version_pk PRIMARY KEY (version)
 )
 /
--- version 1: suppliers, supplier articles, purchase orders, bills, payments
+-- version 1: suppliers, supplier articles, purchase orders, receipts, bills, payments
 CREATE TABLE IF NOT EXISTS fournisseurs.supplier (
   id TEXT NOT NULL,
   revision INTEGER NOT NULL,
@@ -242,6 +242,35 @@ CREATE TABLE IF NOT EXISTS fournisseurs.purchase_order_line (
   CONSTRAINT purchase_order_line_order_id_fk FOREIGN KEY (order_id) REFERENCES purchase_order (id)
 )
 /
+CREATE TABLE IF NOT EXISTS fournisseurs.receipt (
+  id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  po_number TEXT NOT NULL,
+  location_code TEXT NOT NULL,
+  received_on TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  note TEXT,
+  CONSTRAINT receipt_pk PRIMARY KEY (id),
+  CONSTRAINT receipt_po_number_fk FOREIGN KEY (po_number) REFERENCES purchase_order (po_number)
+)
+/
+CREATE TABLE IF NOT EXISTS fournisseurs.receipt_line (
+  id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  receipt_id TEXT NOT NULL,
+  line_no INTEGER NOT NULL,
+  article_code TEXT NOT NULL,
+  quantity TEXT NOT NULL,
+  movement_id TEXT NOT NULL,
+  CONSTRAINT receipt_line_pk PRIMARY KEY (id),
+  CONSTRAINT receipt_line_receipt_id_line_no_uq UNIQUE (receipt_id, line_no),
+  CONSTRAINT receipt_line_receipt_id_fk FOREIGN KEY (receipt_id) REFERENCES receipt (id)
+)
+/
 CREATE TABLE IF NOT EXISTS fournisseurs.supplier_bill (
   id TEXT NOT NULL,
   revision INTEGER NOT NULL,
@@ -284,6 +313,8 @@ CREATE INDEX IF NOT EXISTS fournisseurs.purchase_order_supplier_ix ON purchase_o
 CREATE INDEX IF NOT EXISTS fournisseurs.supplier_bill_due_ix ON supplier_bill (due_date, state)
 /
 CREATE INDEX IF NOT EXISTS fournisseurs.supplier_bill_po_ix ON supplier_bill (po_number)
+/
+CREATE INDEX IF NOT EXISTS fournisseurs.receipt_po_ix ON receipt (po_number, received_on)
 /
 CREATE INDEX IF NOT EXISTS fournisseurs.payment_bill_ix ON payment (bill_id, paid_on)
 /
@@ -430,6 +461,7 @@ CREATE TABLE IF NOT EXISTS production.tool (
   cycle_counter INTEGER NOT NULL,
   cycles_at_last_maintenance INTEGER NOT NULL,
   max_cycles INTEGER,
+  cycles_to_maintenance INTEGER,
   next_maintenance_on TEXT,
   last_maintenance_on TEXT,
   purchased_on TEXT,
@@ -590,6 +622,7 @@ CREATE TABLE IF NOT EXISTS clients.customer (
   note TEXT,
   legacy_updated_at TEXT,
   legacy_id TEXT,
+  erased_at TEXT,
   CONSTRAINT customer_pk PRIMARY KEY (id),
   CONSTRAINT customer_code_uq UNIQUE (code)
 )

@@ -98,8 +98,21 @@ fn like_pattern(text: &str) -> String {
     out.to_lowercase()
 }
 
-fn push_comparison(b: &mut SqlBuilder, c: &Comparison) -> Result<(), DbError> {
-    let column = c.column;
+/// The expression that compares and orders a column by its value: SQLite keeps
+/// decimals as text (to keep every digit), which would order "19.6" after "100".
+fn sortable<T: Record>(dialect: super::Dialect, column: &str) -> String {
+    let decimal = T::table_def()
+        .column(column)
+        .is_some_and(|c| c.ty.kind() == super::Kind::Decimal);
+    if decimal && dialect == super::Dialect::Sqlite {
+        format!("CAST({column} AS REAL)")
+    } else {
+        column.to_owned()
+    }
+}
+
+fn push_comparison<T: Record>(b: &mut SqlBuilder, c: &Comparison) -> Result<(), DbError> {
+    let column = &sortable::<T>(b.dialect(), c.column);
     match (&c.value, c.op) {
         (Value::Null(_), Op::Eq) => {
             b.push(&format!("{column} IS NULL"));
@@ -175,7 +188,7 @@ pub async fn search<T: Record>(
             if i > 0 {
                 b.push(" OR ");
             }
-            push_comparison(&mut b, c)?;
+            push_comparison::<T>(&mut b, c)?;
         }
         b.push(")");
     }
@@ -189,7 +202,7 @@ pub async fn search<T: Record>(
             return Err(DbError::InvalidPageToken);
         }
         let cmp = if order.descending { "<" } else { ">" };
-        let column = order.column;
+        let column = &sortable::<T>(b.dialect(), order.column);
         and(&mut b);
         b.push(&format!("({column} {cmp} "))
             .bind(position.o.clone())
@@ -202,7 +215,7 @@ pub async fn search<T: Record>(
     let direction = if order.descending { " DESC" } else { "" };
     b.push(&format!(
         " ORDER BY {}{direction}, id{direction} ",
-        order.column
+        sortable::<T>(b.dialect(), order.column)
     ));
     b.push(&e.dialect().limit(size + 1));
     let mut rows = e.fetch(b.query(&select_columns::<T>())).await?;
