@@ -163,6 +163,23 @@ pub enum Command {
         #[arg(long)]
         work_dir: Option<PathBuf>,
     },
+    /// Load benchmark of the services: open-loop requests at a fixed rate; prints latency percentiles.
+    BenchApi {
+        /// postgres (the local server) or sqlite: a scratch database created for the run.
+        #[arg(long, default_value = "postgres")]
+        backend: String,
+        /// Requests per second of the daily mix (80 % reads).
+        #[arg(long, default_value_t = 2000)]
+        rate: u32,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Seconds per step of the search for GetArticle's and CreateMovement's maximum rate (0: no search).
+        #[arg(long, default_value_t = 10)]
+        search_seconds: u64,
+        /// p99 latency a rate must stay under, in milliseconds.
+        #[arg(long, default_value_t = 50.0)]
+        p99_ms: f64,
+    },
     /// One measured load of the benchmark, in its own process (used by `bench`).
     #[command(hide = true)]
     BenchLoad {

@@ -7,6 +7,7 @@ mod db_commands;
 mod demo;
 mod domains;
 mod inspect_command;
+mod load;
 mod migrate_commands;
 mod rejects;
 mod schemas;
@@ -137,6 +138,22 @@ fn main() -> ExitCode {
                         ExitCode::from(3)
                     }
                 })
+            }
+            Command::BenchApi {
+                backend,
+                rate,
+                seconds,
+                search_seconds,
+                p99_ms,
+            } => {
+                let options = load::LoadOptions {
+                    backend: backend.clone(),
+                    rate: *rate,
+                    seconds: *seconds,
+                    search_seconds: *search_seconds,
+                    p99_target_ms: *p99_ms,
+                };
+                load::run(&options).await
             }
             Command::BenchLoad {
                 mapping,

@@ -62,7 +62,7 @@ pub trait Exec: Send {
 #[derive(Clone, Debug)]
 enum Backend {
     Sqlite(sqlx::SqlitePool),
-    Postgres(sqlx::PgPool),
+    Postgres(postgres::PgPools),
     Oracle(OraclePool),
 }
 
@@ -111,7 +111,9 @@ impl Db {
             // then writes can deadlock with another writer, and SQLite then fails at once
             // instead of waiting.
             Backend::Sqlite(p) => TxInner::Sqlite(sqlite::begin(p).await?),
-            Backend::Postgres(p) => TxInner::Postgres(p.begin().await.map_err(map_sqlx_error)?),
+            Backend::Postgres(p) => {
+                TxInner::Postgres(p.transactions.begin().await.map_err(map_sqlx_error)?)
+            }
             Backend::Oracle(p) => TxInner::Oracle(p.begin().await?),
         };
         Ok(Tx {
@@ -137,7 +139,7 @@ impl Exec for Db {
     async fn execute(&mut self, stmt: Statement) -> Result<u64, DbError> {
         match &self.backend {
             Backend::Sqlite(p) => sqlite::execute(p, stmt).await,
-            Backend::Postgres(p) => postgres::execute(p, stmt).await,
+            Backend::Postgres(p) => postgres::execute(&p.statements, stmt).await,
             Backend::Oracle(p) => p.execute(stmt).await,
         }
     }
@@ -145,7 +147,7 @@ impl Exec for Db {
     async fn fetch(&mut self, query: Query) -> Result<Vec<Row>, DbError> {
         match &self.backend {
             Backend::Sqlite(p) => sqlite::fetch(p, query).await,
-            Backend::Postgres(p) => postgres::fetch(p, query).await,
+            Backend::Postgres(p) => postgres::fetch(&p.statements, query).await,
             Backend::Oracle(p) => p.fetch(query).await,
         }
     }

@@ -12,7 +12,23 @@ use sqlx::{Connection as _, Executor, Postgres, Row as _};
 
 use super::{DbError, Kind, Query, Row, Statement, Value, map_sqlx_error};
 
-pub(super) async fn connect(url: &str, redacted: &str) -> Result<PgPool, DbError> {
+/// Two pools: single statements, which sqlx brings back to a clean state by itself even
+/// after a cancelled task, and transactions, whose connections are checked on release.
+/// The services' reads then pay no check round trips.
+#[derive(Debug, Clone)]
+pub(super) struct PgPools {
+    pub(super) statements: PgPool,
+    pub(super) transactions: PgPool,
+}
+
+impl PgPools {
+    pub(super) async fn close(&self) {
+        self.statements.close().await;
+        self.transactions.close().await;
+    }
+}
+
+pub(super) async fn connect(url: &str, redacted: &str) -> Result<PgPools, DbError> {
     let connect_error = |message: String| DbError::Connect {
         target: redacted.to_owned(),
         message,
@@ -28,7 +44,13 @@ pub(super) async fn connect(url: &str, redacted: &str) -> Result<PgPool, DbError
     .map_err(|_| connect_error("no answer within 10 s".into()))?
     .map_err(|e| connect_error(e.to_string()))?;
     let _ = probe.close().await;
-    PgPoolOptions::new()
+    let statements = PgPoolOptions::new()
+        .max_connections(10)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options.clone())
+        .await
+        .map_err(|e| connect_error(e.to_string()))?;
+    let transactions = PgPoolOptions::new()
         .max_connections(10)
         .acquire_timeout(Duration::from_secs(10))
         // A task cancelled in the middle of a transaction or a COPY leaves its
@@ -47,7 +69,11 @@ pub(super) async fn connect(url: &str, redacted: &str) -> Result<PgPool, DbError
         })
         .connect_with(options)
         .await
-        .map_err(|e| connect_error(e.to_string()))
+        .map_err(|e| connect_error(e.to_string()))?;
+    Ok(PgPools {
+        statements,
+        transactions,
+    })
 }
 
 type PgQuery<'q> = sqlx::query::Query<'q, Postgres, PgArguments>;
