@@ -102,6 +102,13 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::client::stock::StockCommand,
     },
+    /// Production: tools and their maintenance, bills of materials, manufacturing orders, progress (client of the production service).
+    Production {
+        #[command(flatten)]
+        client: crate::client::ClientArgs,
+        #[command(subcommand)]
+        command: crate::client::production::ProductionCommand,
+    },
     /// Run the domain services over gRPC (one domain, or all four in one process).
     Serve {
         /// fournisseurs, stock, production, clients, or all.

@@ -102,6 +102,9 @@ fn main() -> ExitCode {
             Command::Stock { client, command } => {
                 Ok(client::stock::run(&settings, client, command).await)
             }
+            Command::Production { client, command } => {
+                Ok(client::production::run(&settings, client, command).await)
+            }
             Command::Serve { domain, listen } => {
                 let args = serve::ServeArgs {
                     domain: domain.clone(),

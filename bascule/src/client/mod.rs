@@ -3,6 +3,8 @@
 
 pub mod input;
 pub mod output;
+pub mod production;
+mod production_views;
 pub mod stock;
 mod stock_views;
 
