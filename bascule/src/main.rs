@@ -101,6 +101,9 @@ fn main() -> ExitCode {
             Command::Stock { client, command } => {
                 Ok(client::stock::run(&settings, client, command).await)
             }
+            Command::Clients { client, command } => {
+                Ok(client::clients::run(&settings, client, command).await)
+            }
             Command::Serve { domain, listen } => {
                 let args = serve::ServeArgs {
                     domain: domain.clone(),
