@@ -109,6 +109,13 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::client::production::ProductionCommand,
     },
+    /// Clients: customers, contacts, GDPR consents, export and erasure, customer orders (client of the clients service).
+    Clients {
+        #[command(flatten)]
+        client: crate::client::ClientArgs,
+        #[command(subcommand)]
+        command: crate::client::clients::ClientsCommand,
+    },
     /// Run the domain services over gRPC (one domain, or all four in one process).
     Serve {
         /// fournisseurs, stock, production, clients, or all.

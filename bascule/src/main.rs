@@ -105,6 +105,9 @@ fn main() -> ExitCode {
             Command::Production { client, command } => {
                 Ok(client::production::run(&settings, client, command).await)
             }
+            Command::Clients { client, command } => {
+                Ok(client::clients::run(&settings, client, command).await)
+            }
             Command::Serve { domain, listen } => {
                 let args = serve::ServeArgs {
                     domain: domain.clone(),

@@ -1,6 +1,8 @@
 //! The command-line client staff use: connection options shared by every domain's
 //! commands, readable errors, and exit codes scripts can rely on.
 
+pub mod clients;
+mod clients_views;
 pub mod input;
 pub mod output;
 pub mod production;
