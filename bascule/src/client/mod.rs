@@ -20,7 +20,7 @@ use tonic::transport::Channel;
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
 
-/// Exit codes (also in docs/cli.md): 0 done; 2 bad command line; 3 not found; 4 bad
+/// Exit codes (also in docs/api.md): 0 done; 2 bad command line; 3 not found; 4 bad
 /// input; 5 refused by a business rule or the switch-over state; 6 conflict (changed
 /// meanwhile, already exists); 64 invalid settings; 69 service unreachable; 1 other.
 pub const EXIT_NOT_FOUND: u8 = 3;
