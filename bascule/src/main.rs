@@ -101,6 +101,9 @@ fn main() -> ExitCode {
             Command::Stock { client, command } => {
                 Ok(client::stock::run(&settings, client, command).await)
             }
+            Command::Fournisseurs { client, command } => {
+                Ok(client::fournisseurs::run(&settings, client, command).await)
+            }
             Command::Serve { domain, listen } => {
                 let args = serve::ServeArgs {
                     domain: domain.clone(),

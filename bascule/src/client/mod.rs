@@ -1,6 +1,11 @@
 //! The command-line client staff use: connection options shared by every domain's
 //! commands, readable errors, and exit codes scripts can rely on.
 
+pub mod fournisseurs;
+mod fournisseurs_bills;
+mod fournisseurs_orders;
+mod fournisseurs_suppliers;
+mod fournisseurs_views;
 pub mod input;
 pub mod output;
 pub mod stock;
