@@ -116,6 +116,13 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::client::clients::ClientsCommand,
     },
+    /// Fournisseurs: suppliers, their articles, purchase orders and receipts, bills and payments (client of the fournisseurs service).
+    Fournisseurs {
+        #[command(flatten)]
+        client: crate::client::ClientArgs,
+        #[command(subcommand)]
+        command: crate::client::fournisseurs::FournisseursCommand,
+    },
     /// Run the domain services over gRPC (one domain, or all four in one process).
     Serve {
         /// fournisseurs, stock, production, clients, or all.

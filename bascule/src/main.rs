@@ -108,6 +108,9 @@ fn main() -> ExitCode {
             Command::Clients { client, command } => {
                 Ok(client::clients::run(&settings, client, command).await)
             }
+            Command::Fournisseurs { client, command } => {
+                Ok(client::fournisseurs::run(&settings, client, command).await)
+            }
             Command::Serve { domain, listen } => {
                 let args = serve::ServeArgs {
                     domain: domain.clone(),

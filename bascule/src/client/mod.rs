@@ -3,6 +3,11 @@
 
 pub mod clients;
 mod clients_views;
+pub mod fournisseurs;
+mod fournisseurs_bills;
+mod fournisseurs_orders;
+mod fournisseurs_suppliers;
+mod fournisseurs_views;
 pub mod input;
 pub mod output;
 pub mod production;
