@@ -146,7 +146,7 @@ async fn smtp_down_then_back_delivers_every_message_once(db: Db) {
 async fn a_message_left_by_a_crashed_relay_is_sent_after_its_lease(db: Db) {
     setup(&db).await;
     let server = SmtpServer::start(ServerOptions::default()).await;
-    let lease = Duration::from_millis(700);
+    let lease = Duration::from_millis(1500);
     let short = RelayOptions { lease, ..fast() };
     let crashed = relay_to(&db, &server.url(), short.clone()).unwrap();
     let survivor = relay_to(&db, &server.url(), short).unwrap();
