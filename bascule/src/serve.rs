@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use bascule_platform::db::Db;
 use bascule_platform::db::upgrade::{self, SchemaState};
+use bascule_mail::{MailSettings, Relay};
 use bascule_platform::settings::Settings;
 use bascule_proto::stock::v1::stock_service_client::StockServiceClient;
 use bascule_rpc::client::{ClientTls, lazy_channel};
@@ -113,6 +114,22 @@ async fn watch_health(db: Db, served: Vec<&'static str>, reporter: HealthReporte
     }
 }
 
+/// One e-mail relay per served domain, sending what its outbox holds; without an SMTP
+/// URL the e-mails wait in the outbox until one is set.
+fn start_relays(db: &Db, served: &[&'static str], mail: &MailSettings) -> anyhow::Result<()> {
+    for domain in served {
+        match Relay::from_settings(db.clone(), domain, mail)? {
+            Some(relay) => {
+                tokio::spawn(async move { relay.run(shutdown_signal()).await });
+            }
+            None => {
+                tracing::info!(domain, "no mail.smtp_url: e-mails wait in the outbox");
+            }
+        }
+    }
+    Ok(())
+}
+
 pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let served = chosen(&args.domain)?;
     let listen = args
@@ -133,7 +150,10 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<ExitCo
         }),
         _ => None,
     };
+    let mail = MailSettings::from_values(&settings.mail)
+        .map_err(|errors| anyhow::anyhow!("invalid mail settings: {}", errors.join("; ")))?;
     let db = connect_when_reachable(settings).await?;
+    start_relays(&db, &served, &mail)?;
 
     let deadline = Duration::from_secs(settings.server.call_timeout_secs);
     let stock_url = settings

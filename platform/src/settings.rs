@@ -35,6 +35,10 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub server: ServerSettings,
     pub client: ClientSettings,
+    /// The `mail.*` values given (dotted key → value), checked by the mail crate, which
+    /// owns their meaning.
+    #[serde(skip)]
+    pub mail: HashMap<String, String>,
 }
 
 /// How `bascule serve` listens and reaches the services it calls.
@@ -74,6 +78,13 @@ const KEYS: &[(&str, &str)] = &[
     ("server.call_timeout_secs", "BASCULE_CALL_TIMEOUT_SECS"),
     ("client.server", "BASCULE_SERVER"),
     ("client.tls_ca", "BASCULE_TLS_CA"),
+    ("mail.smtp_url", "BASCULE_SMTP_URL"),
+    ("mail.smtp_tls_ca", "BASCULE_SMTP_TLS_CA"),
+    ("mail.smtp_timeout_secs", "BASCULE_SMTP_TIMEOUT_SECS"),
+    ("mail.from", "BASCULE_MAIL_FROM"),
+    ("mail.admin", "BASCULE_MAIL_ADMIN"),
+    ("mail.max_attempts", "BASCULE_MAIL_MAX_ATTEMPTS"),
+    ("mail.poll_secs", "BASCULE_MAIL_POLL_SECS"),
 ];
 
 /// Values given on the command line, by dotted key.
@@ -221,6 +232,11 @@ pub fn load(
             log_format,
             server,
             client,
+            mail: given
+                .iter()
+                .filter(|(k, _)| k.starts_with("mail."))
+                .map(|(k, g)| ((*k).to_owned(), g.value.clone()))
+                .collect(),
         }),
         _ => Err(SettingsErrors(errors)),
     }
