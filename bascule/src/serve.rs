@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use bascule_mail::{MailSettings, Relay};
 use bascule_platform::db::Db;
 use bascule_platform::db::upgrade::{self, SchemaState};
-use bascule_mail::{MailSettings, Relay};
 use bascule_platform::settings::Settings;
 use bascule_proto::stock::v1::stock_service_client::StockServiceClient;
 use bascule_rpc::client::{ClientTls, lazy_channel};

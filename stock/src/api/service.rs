@@ -279,13 +279,20 @@ impl StockService for StockApi {
         reply(
             async {
                 self.gate.check_read().await?;
+                if let Some(found) = self
+                    .store
+                    .find_level(&r.article_code, &r.location_code)
+                    .await?
+                {
+                    return Ok(c::stored_level(found));
+                }
+                // Nothing ever moved there: zero, provided both exist.
                 self.store.get_article(&r.article_code).await?;
                 self.store.get_location(&r.location_code).await?;
-                let level = self
-                    .store
-                    .get_level(&r.article_code, &r.location_code)
-                    .await?;
-                Ok(c::level(level, None))
+                Ok(c::level(
+                    crate::domain::StockLevel::empty(&r.article_code, &r.location_code),
+                    None,
+                ))
             }
             .await,
         )

@@ -43,6 +43,25 @@ impl StockStore {
             })
     }
 
+    /// The stored level of an article at a location, if anything ever moved there.
+    pub async fn find_level(
+        &self,
+        article_code: &str,
+        location_code: &str,
+    ) -> Result<Option<Stored<StockLevel>>, StockError> {
+        Ok(record::list_all::<StockLevel>(
+            &mut self.db.clone(),
+            &[
+                ("article_code", article_code.into()),
+                ("location_code", location_code.into()),
+            ],
+        )
+        .await
+        .map_err(storage)?
+        .into_iter()
+        .next())
+    }
+
     /// Updates a location at `revision`; its code never changes.
     pub async fn update_location(
         &self,
