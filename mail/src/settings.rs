@@ -257,6 +257,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("mail.admin", "BASCULE_MAIL_ADMIN"),
     ("mail.max_attempts", "BASCULE_MAIL_MAX_ATTEMPTS"),
     ("mail.poll_secs", "BASCULE_MAIL_POLL_SECS"),
+    ("mail.purchasing", "BASCULE_MAIL_PURCHASING"),
+    ("mail.production_team", "BASCULE_MAIL_PRODUCTION_TEAM"),
 ];
 
 /// The e-mail settings of a service.
@@ -268,6 +270,10 @@ pub struct MailSettings {
     pub sender: Option<String>,
     /// Who is told when a message cannot be delivered.
     pub admin: Option<String>,
+    /// The purchasing department, copied on replenishment requests to suppliers.
+    pub purchasing: Option<String>,
+    /// The production team, told of customer orders and of articles to manufacture.
+    pub production_team: Option<String>,
     pub relay: RelayOptions,
 }
 
@@ -340,6 +346,8 @@ impl MailSettings {
         }
         let sender = mailbox("mail.from", &mut errors);
         let admin = mailbox("mail.admin", &mut errors);
+        let purchasing = mailbox("mail.purchasing", &mut errors);
+        let production_team = mailbox("mail.production_team", &mut errors);
         if smtp.is_some() && sender.is_none() && get("mail.from").is_none() {
             errors.push(
                 "BASCULE_MAIL_FROM is needed with BASCULE_SMTP_URL: the From of every message"
@@ -366,6 +374,8 @@ impl MailSettings {
                 smtp,
                 sender,
                 admin,
+                purchasing,
+                production_team,
                 relay,
             })
         } else {

@@ -85,6 +85,8 @@ const KEYS: &[(&str, &str)] = &[
     ("mail.admin", "BASCULE_MAIL_ADMIN"),
     ("mail.max_attempts", "BASCULE_MAIL_MAX_ATTEMPTS"),
     ("mail.poll_secs", "BASCULE_MAIL_POLL_SECS"),
+    ("mail.purchasing", "BASCULE_MAIL_PURCHASING"),
+    ("mail.production_team", "BASCULE_MAIL_PRODUCTION_TEAM"),
 ];
 
 /// Values given on the command line, by dotted key.
