@@ -3,114 +3,14 @@
 //! with French-number lines through its states, the refusals and their exit codes, and
 //! the GDPR export and erasure.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+mod support;
 
-use bascule_platform::db::{Db, Target};
-use bascule_platform::domain_state::DomainState;
-use bascule_rpc::testing::put_domain_in;
+use std::process::Output;
 
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bascule"));
-    cmd.current_dir(std::env::temp_dir())
-        .env_remove("BASCULE_TARGET")
-        .env_remove("BASCULE_CONFIG")
-        .env_remove("BASCULE_SERVER")
-        .env("BASCULE_USER", "commercial");
-    cmd
-}
+use support::{fails, json, ok};
 
 fn clients(server: &str, args: &[&str]) -> Output {
-    bin()
-        .arg("clients")
-        .args(args)
-        .args(["--server", server])
-        .output()
-        .expect("run the client")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_str(&ok(out)).expect("JSON output")
-}
-
-/// Asserts the exit code and returns what was printed on stderr.
-fn fails(out: &Output, code: i32) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stderr)
-}
-
-/// Starts `bascule serve --domain clients` on a free port and returns it with its URL.
-fn serve(target: &str) -> (Child, String) {
-    let mut child = bin()
-        .args([
-            "serve",
-            "--domain",
-            "clients",
-            "--listen",
-            "127.0.0.1:0",
-            "--target",
-            target,
-            "--log-format",
-            "json",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start bascule serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut first = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut first)
-        .expect("the serve banner");
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_owned();
-    (child, url)
-}
-
-async fn wait_serving(url: &str) {
-    let channel = tonic::transport::Endpoint::from_shared(url.to_owned())
-        .expect("url")
-        .connect()
-        .await
-        .expect("connect");
-    let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
-    for _ in 0..50 {
-        let answer = health
-            .check(tonic_health::pb::HealthCheckRequest {
-                service: "bascule.clients.v1.ClientsService".into(),
-            })
-            .await
-            .expect("health")
-            .into_inner();
-        if answer.status == tonic_health::pb::health_check_response::ServingStatus::Serving as i32 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the clients service never reported SERVING");
+    support::run("commercial", server, &[&["clients"], args].concat())
 }
 
 const CUSTOMER: &[&str] = &[
@@ -131,21 +31,10 @@ const CUSTOMER: &[&str] = &[
 
 #[tokio::test]
 async fn sales_staff_work_through_the_clients_commands() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let target = format!("sqlite://{}", dir.path().display());
-    ok(&bin()
-        .args(["db", "upgrade", "--target", &target])
-        .output()
-        .expect("upgrade"));
-    let db = Db::connect(&Target::parse(&target).expect("target"))
-        .await
-        .expect("connect");
-    put_domain_in(&db, "clients", DomainState::Live).await;
-    db.close().await;
-
-    let (server, url) = serve(&target);
+    let (_dir, target) = support::live_db(&["clients"]).await;
+    let (server, url) = support::serve("clients", &target, false);
     let url = url.as_str();
-    wait_serving(url).await;
+    support::wait_serving(url, "bascule.clients.v1.ClientsService").await;
 
     // A customer: a bad SIRET or e-mail is refused with the field named.
     let with = |extra: &[&'static str]| [CUSTOMER, extra].concat();
@@ -308,11 +197,5 @@ async fn sales_staff_work_through_the_clients_commands() {
     assert!(erased["erase_time"].is_string(), "{erased}");
     assert_ne!(erased["name"], "Forges de Bourgogne");
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let out = server.wait_with_output().expect("server exits");
-    assert!(out.status.success());
+    support::stop(server);
 }

@@ -4,62 +4,16 @@
 //! with `bascule stock levels get`), refused transitions, a bill, its payment and the
 //! overdue list; tables for people, JSON for scripts, the shared exit codes.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+mod support;
+
+use std::process::Output;
 use std::str::FromStr;
 
-use bascule_platform::db::{Db, Target};
-use bascule_platform::domain_state::DomainState;
-use bascule_rpc::testing::put_domain_in;
 use rust_decimal::Decimal;
-
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bascule"));
-    cmd.current_dir(std::env::temp_dir())
-        .env_remove("BASCULE_TARGET")
-        .env_remove("BASCULE_CONFIG")
-        .env_remove("BASCULE_SERVER")
-        .env("BASCULE_USER", "acheteuse");
-    cmd
-}
+use support::{fails, json, ok};
 
 fn client(server: &str, args: &[&str]) -> Output {
-    bin()
-        .args(args)
-        .args(["--server", server])
-        .output()
-        .expect("run the client")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    let stdout = ok(out);
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: not JSON: {stdout}"))
-}
-
-/// Fails with `code`; returns what was printed on standard error.
-fn fails(out: &Output, code: i32) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stderr)
+    support::run("acheteuse", server, args)
 }
 
 /// A decimal in JSON (an exact string), compared by value.
@@ -75,78 +29,12 @@ fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).expect("a decimal")
 }
 
-/// Starts `bascule serve --domain all` on a free port and returns it with its URL.
-fn serve(target: &str) -> (Child, String) {
-    let mut child = bin()
-        .args([
-            "serve",
-            "--domain",
-            "all",
-            "--listen",
-            "127.0.0.1:0",
-            "--target",
-            target,
-            "--log-format",
-            "json",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start bascule serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut first = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut first)
-        .expect("the serve banner");
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_owned();
-    (child, url)
-}
-
-async fn wait_until_serving(url: &str) {
-    let channel = tonic::transport::Endpoint::from_shared(url.to_owned())
-        .expect("url")
-        .connect()
-        .await
-        .expect("connect");
-    let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
-    for _ in 0..50 {
-        let answer = health
-            .check(tonic_health::pb::HealthCheckRequest {
-                service: "bascule.fournisseurs.v1.FournisseursService".into(),
-            })
-            .await
-            .expect("health")
-            .into_inner();
-        if answer.status == tonic_health::pb::health_check_response::ServingStatus::Serving as i32 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the fournisseurs service never reported SERVING");
-}
-
 #[tokio::test]
 async fn buyers_work_through_the_fournisseurs_cli() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let target = format!("sqlite://{}", dir.path().display());
-    ok(&bin()
-        .args(["db", "upgrade", "--target", &target])
-        .output()
-        .expect("upgrade"));
-    let db = Db::connect(&Target::parse(&target).expect("target"))
-        .await
-        .expect("connect");
-    put_domain_in(&db, "stock", DomainState::Live).await;
-    put_domain_in(&db, "fournisseurs", DomainState::Live).await;
-    db.close().await;
-
-    let (mut server, url) = serve(&target);
+    let (_dir, target) = support::live_db(&["stock", "fournisseurs"]).await;
+    let (server, url) = support::serve("all", &target, false);
     let url = url.as_str();
-    wait_until_serving(url).await;
+    support::wait_serving(url, "bascule.fournisseurs.v1.FournisseursService").await;
     let run = |args: &[&str]| client(url, args);
 
     // The stock side: where goods go, and what they are.
@@ -441,10 +329,5 @@ async fn buyers_work_through_the_fournisseurs_cli() {
     ]));
     assert!(not_yet.contains("(none)"), "{not_yet}");
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    assert!(server.wait().expect("server exits").success());
+    support::stop(server);
 }

@@ -4,27 +4,11 @@
 //! posting consumption and output in stock, refusals with their reasons and exit codes,
 //! and JSON for scripts.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+mod support;
 
-use bascule_platform::db::{Db, Target};
-use bascule_platform::domain_state::DomainState;
-use bascule_rpc::testing::put_domain_in;
+use std::process::Output;
+
 use serde_json::Value;
-
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bascule"));
-    cmd.current_dir(std::env::temp_dir())
-        .env_remove("BASCULE_TARGET")
-        .env_remove("BASCULE_CONFIG")
-        .env_remove("BASCULE_SERVER")
-        .env("BASCULE_USER", "chef-atelier");
-    cmd
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 struct Cli {
     url: String,
@@ -32,74 +16,23 @@ struct Cli {
 
 impl Cli {
     fn run(&self, args: &[&str]) -> Output {
-        bin()
-            .args(args)
-            .args(["--server", &self.url])
-            .output()
-            .expect("run the client")
+        support::run("chef-atelier", &self.url, args)
     }
 
     /// Runs a command that must succeed and returns its stdout.
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?}\n{}\n{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
-        text(&out.stdout)
+        support::ok(&self.run(args))
     }
 
     /// Runs a command with --json that must succeed and parses its output.
     fn json(&self, args: &[&str]) -> Value {
-        let out = self.ok(&[args, &["--json"]].concat());
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}\n{out}"))
+        support::json(&self.run(&[args, &["--json"]].concat()))
     }
 
     /// Runs a command that must fail with `code` and returns its stderr.
     fn fails(&self, code: i32, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "{args:?}\n{}\n{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
-        text(&out.stderr)
+        support::fails(&self.run(args), code)
     }
-}
-
-/// Starts `bascule serve --domain all` on a free port and returns it with its URL.
-fn serve(target: &str) -> (Child, String) {
-    let mut child = bin()
-        .args([
-            "serve",
-            "--domain",
-            "all",
-            "--listen",
-            "127.0.0.1:0",
-            "--target",
-            target,
-            "--log-format",
-            "json",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start bascule serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut first = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut first)
-        .expect("the serve banner");
-    let url = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_owned();
-    (child, url)
 }
 
 fn codes(list: &Value, key: &str) -> Vec<String> {
@@ -113,22 +46,8 @@ fn codes(list: &Value, key: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn production_staff_work_through_the_cli() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let target = format!("sqlite://{}", dir.path().display());
-    let upgrade = bin()
-        .args(["db", "upgrade", "--target", &target])
-        .output()
-        .expect("upgrade");
-    assert!(upgrade.status.success(), "{}", text(&upgrade.stderr));
-    let db = Db::connect(&Target::parse(&target).expect("target"))
-        .await
-        .expect("connect");
-    for domain in ["stock", "production"] {
-        put_domain_in(&db, domain, DomainState::Live).await;
-    }
-    db.close().await;
-
-    let (server, url) = serve(&target);
+    let (_dir, target) = support::live_db(&["stock", "production"]).await;
+    let (server, url) = support::serve("all", &target, false);
     let cli = Cli { url };
     // The service answers once its database is reachable.
     let mut ready = false;
@@ -407,11 +326,5 @@ async fn production_staff_work_through_the_cli() {
         ],
     );
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let out = server.wait_with_output().expect("server exits");
-    assert!(out.status.success());
+    support::stop(server);
 }

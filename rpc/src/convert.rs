@@ -113,6 +113,25 @@ pub fn optional_text(s: &str) -> Option<String> {
     Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
+/// A proto enum value to the domain's name for it (`name` is the enum's
+/// `as_str_name`); UNSPECIFIED or unknown is bad input.
+pub fn enum_by_name<E: TryFrom<i32>>(
+    field: &str,
+    value: i32,
+    name: impl Fn(&E) -> &'static str,
+) -> Result<&'static str, ApiError> {
+    match E::try_from(value) {
+        Ok(e) if value != 0 => Ok(name(&e)),
+        _ => Err(ApiError::invalid(field, "is required")),
+    }
+}
+
+/// A domain enum's name to the proto value of that name (`from_name` is the enum's
+/// `from_str_name`); an unknown name is UNSPECIFIED.
+pub fn proto_enum<E: Default>(name: &str, from_name: impl Fn(&str) -> Option<E>) -> E {
+    from_name(name).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

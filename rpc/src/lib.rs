@@ -8,6 +8,7 @@ pub mod convert;
 mod error;
 pub mod filter;
 mod gate;
+pub mod handler;
 mod idempotency;
 pub mod server;
 pub mod testing;

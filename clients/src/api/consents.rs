@@ -3,11 +3,12 @@
 use bascule_platform::db::record::now;
 use bascule_proto::clients::v1 as pb;
 use bascule_rpc::convert::{optional_text, parse_timestamp};
+use bascule_rpc::handler::page_query;
 use bascule_rpc::{ApiResult, list_params};
 
 use super::convert as c;
 use super::fields;
-use super::service::{ClientsApi, query};
+use super::service::ClientsApi;
 use crate::domain::Consent;
 
 fn time_or_now(
@@ -31,7 +32,7 @@ pub(super) async fn list(
     )?;
     let page = api
         .store
-        .search_consents(&r.customer_code, &query(&params))
+        .search_consents(&r.customer_code, &page_query(&params, &[]))
         .await?;
     Ok(pb::ListConsentsResponse {
         consents: page

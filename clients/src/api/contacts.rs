@@ -2,11 +2,12 @@
 
 use bascule_proto::clients::v1 as pb;
 use bascule_rpc::convert::{mask_paths, revision_from_etag};
+use bascule_rpc::handler::{page_query, required};
 use bascule_rpc::{ApiResult, list_params};
 
-use super::convert::{self as c, required};
+use super::convert as c;
 use super::fields;
-use super::service::{ClientsApi, query};
+use super::service::ClientsApi;
 use crate::domain::Contact;
 
 pub(super) async fn get(api: &ClientsApi, r: pb::GetContactRequest) -> ApiResult<pb::Contact> {
@@ -29,7 +30,7 @@ pub(super) async fn list(
     )?;
     let page = api
         .store
-        .search_contacts(&r.customer_code, &query(&params))
+        .search_contacts(&r.customer_code, &page_query(&params, &[]))
         .await?;
     Ok(pb::ListContactsResponse {
         contacts: page

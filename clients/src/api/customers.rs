@@ -3,11 +3,12 @@
 use bascule_platform::db::record::now;
 use bascule_proto::clients::v1 as pb;
 use bascule_rpc::convert::{mask_paths, revision_from_etag, timestamp};
+use bascule_rpc::handler::{page_query, required};
 use bascule_rpc::{ApiResult, list_params};
 
-use super::convert::{self as c, required};
+use super::convert as c;
 use super::fields;
-use super::service::{ClientsApi, query};
+use super::service::ClientsApi;
 use crate::domain::Customer;
 
 pub(super) async fn get(api: &ClientsApi, r: pb::GetCustomerRequest) -> ApiResult<pb::Customer> {
@@ -27,7 +28,10 @@ pub(super) async fn list(
         &r.filter,
         &r.order_by,
     )?;
-    let page = api.store.search_customers(&query(&params)).await?;
+    let page = api
+        .store
+        .search_customers(&page_query(&params, &[]))
+        .await?;
     Ok(pb::ListCustomersResponse {
         customers: page.items.into_iter().map(c::customer).collect(),
         next_page_token: page.next_token.unwrap_or_default(),

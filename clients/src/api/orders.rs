@@ -3,11 +3,12 @@
 
 use bascule_proto::clients::v1 as pb;
 use bascule_rpc::convert::{mask_paths, revision_from_etag};
+use bascule_rpc::handler::{page_query, required};
 use bascule_rpc::{ApiResult, list_params};
 
-use super::convert::{self as c, required};
+use super::convert as c;
 use super::fields;
-use super::service::{ClientsApi, query};
+use super::service::ClientsApi;
 use crate::domain::{CustomerOrder, OrderState};
 
 pub(super) async fn get(
@@ -30,7 +31,7 @@ pub(super) async fn list(
         &r.filter,
         &r.order_by,
     )?;
-    let page = api.store.search_orders(&query(&params)).await?;
+    let page = api.store.search_orders(&page_query(&params, &[])).await?;
     Ok(pb::ListCustomerOrdersResponse {
         customer_orders: page
             .items

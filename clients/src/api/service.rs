@@ -4,10 +4,9 @@
 use std::sync::Arc;
 
 use bascule_platform::db::Db;
-use bascule_platform::db::search::ListQuery;
 use bascule_proto::clients::v1 as pb;
 use bascule_proto::clients::v1::clients_service_server::{ClientsService, ClientsServiceServer};
-use bascule_rpc::{ApiResult, ListParams, LiveGate, RequestLog};
+use bascule_rpc::{ApiResult, LiveGate, RequestLog, handler};
 use tonic::{Request, Response, Status};
 
 use super::{ERROR_DOMAIN, consents, contacts, customers, orders};
@@ -38,19 +37,8 @@ impl ClientsApi {
     }
 }
 
-fn reply<T>(result: ApiResult<T>) -> Result<Response<T>, Status> {
-    result
-        .map(Response::new)
-        .map_err(|e| e.into_status(ERROR_DOMAIN))
-}
-
-pub(super) fn query(params: &ListParams) -> ListQuery<'_> {
-    ListQuery {
-        fixed: &[],
-        criteria: params.criteria.clone(),
-        order: params.order,
-        page: &params.page,
-    }
+fn reply<T>(result: ApiResult<T>) -> Reply<T> {
+    handler::reply(ERROR_DOMAIN, result)
 }
 
 type Reply<T> = Result<Response<T>, Status>;

@@ -6,11 +6,12 @@ use bascule_platform::db::record::{PageRequest, Stored};
 use bascule_platform::db::search::{Comparison, ListQuery, Op, Order};
 use bascule_proto::fournisseurs::v1 as pb;
 use bascule_rpc::convert::{mask_paths, optional_text, parse_decimal, revision_from_etag};
+use bascule_rpc::handler::required;
 use bascule_rpc::{ApiResult, list_params};
 
 use super::convert::{self as c, parse_date, required_date, today};
 use super::fields;
-use super::service::{FournisseursApi, required};
+use super::service::FournisseursApi;
 use crate::domain::{BillState, Payment, SupplierBill};
 use crate::storage::BillWithPayments;
 

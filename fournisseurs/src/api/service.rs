@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use bascule_platform::db::Db;
 use bascule_platform::db::record::{Record, Stored};
-use bascule_platform::db::search::ListQuery;
 use bascule_proto::fournisseurs::v1 as pb;
 use bascule_proto::fournisseurs::v1::fournisseurs_service_server::{
     FournisseursService, FournisseursServiceServer,
 };
 use bascule_proto::stock::v1::stock_service_client::StockServiceClient;
-use bascule_rpc::{ApiError, ApiResult, Field, LiveGate, RequestLog, list_params};
+use bascule_rpc::handler::{self, page_query};
+use bascule_rpc::{ApiResult, Field, LiveGate, RequestLog, list_params};
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
@@ -58,25 +58,9 @@ impl FournisseursApi {
     ) -> ApiResult<(Vec<Stored<T>>, String)> {
         self.gate.check_read().await?;
         let params = list_params(fields, page_size, page_token, filter, order_by)?;
-        let query = ListQuery {
-            fixed: &[],
-            criteria: params.criteria.clone(),
-            order: params.order,
-            page: &params.page,
-        };
-        let page = self.store.search::<T>(&query).await?;
+        let page = self.store.search::<T>(&page_query(&params, &[])).await?;
         Ok((page.items, page.next_token.unwrap_or_default()))
     }
-}
-
-pub(super) fn required<'a, T>(field: &str, value: Option<&'a T>) -> ApiResult<&'a T> {
-    value.ok_or_else(|| ApiError::invalid(field, "is required"))
-}
-
-fn reply<T>(result: ApiResult<T>) -> Result<Response<T>, Status> {
-    result
-        .map(Response::new)
-        .map_err(|e| e.into_status(ERROR_DOMAIN))
 }
 
 /// The trait's methods, each calling the inherent handler of the same name (inherent
@@ -91,7 +75,10 @@ macro_rules! service {
                     &self,
                     request: Request<pb::$request>,
                 ) -> Result<Response<pb::$response>, Status> {
-                    reply(FournisseursApi::$method(self, request.into_inner()).await)
+                    handler::reply(
+                        ERROR_DOMAIN,
+                        FournisseursApi::$method(self, request.into_inner()).await,
+                    )
                 }
             )*
         }

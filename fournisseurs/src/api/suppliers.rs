@@ -3,8 +3,9 @@
 use bascule_proto::fournisseurs::v1 as pb;
 use bascule_rpc::ApiResult;
 use bascule_rpc::convert::{mask_paths, revision_from_etag};
+use bascule_rpc::handler::required;
 
-use super::service::{FournisseursApi, required};
+use super::service::FournisseursApi;
 use super::{convert as c, fields};
 use crate::domain::{Supplier, SupplierArticle};
 

@@ -4,8 +4,8 @@ use bascule_platform::db::record::{Stored, now};
 use bascule_proto::production::v1 as pb;
 use bascule_rpc::ApiError;
 use bascule_rpc::convert::{
-    decimal, etag, optional_decimal, optional_text, parse_decimal, parse_optional_decimal,
-    parse_timestamp, timestamp,
+    decimal, enum_by_name, etag, optional_decimal, optional_text, parse_decimal,
+    parse_optional_decimal, parse_timestamp, proto_enum, timestamp,
 };
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -14,23 +14,6 @@ use crate::domain::{
     BillOfMaterials, BomLine, MaintenanceKind, MaintenanceRecord, ManufacturingOrder, MoState,
     ProgressEntry, Tool, ToolKind, ToolState,
 };
-
-/// A proto enum value to the domain's name for it; UNSPECIFIED or unknown is bad input.
-fn enum_name<E: TryFrom<i32>>(
-    field: &str,
-    value: i32,
-    name: impl Fn(&E) -> &'static str,
-) -> Result<&'static str, ApiError> {
-    match E::try_from(value) {
-        Ok(e) if value != 0 => Ok(name(&e)),
-        _ => Err(ApiError::invalid(field, "is required")),
-    }
-}
-
-/// A domain enum's name to the proto value of that name.
-fn pb_enum<E: Default + Into<i32>>(name: &str, from_name: impl Fn(&str) -> Option<E>) -> i32 {
-    from_name(name).unwrap_or_default().into()
-}
 
 pub fn date(d: NaiveDate) -> pb::Date {
     pb::Date {
@@ -74,8 +57,8 @@ pub fn parse_date(field: &str, d: Option<&pb::Date>) -> Result<NaiveDate, ApiErr
 }
 
 pub fn tool_from(t: &pb::Tool) -> Result<Tool, ApiError> {
-    let kind = enum_name::<pb::ToolKind>("kind", t.kind, |e| e.as_str_name())?;
-    let state = enum_name::<pb::ToolState>("state", t.state, |e| e.as_str_name())?;
+    let kind = enum_by_name::<pb::ToolKind>("kind", t.kind, |e| e.as_str_name())?;
+    let state = enum_by_name::<pb::ToolState>("state", t.state, |e| e.as_str_name())?;
     Ok(Tool {
         code: t.code.clone(),
         name: t.name.clone(),
@@ -106,8 +89,8 @@ pub fn tool(s: Stored<Tool>) -> pb::Tool {
     pb::Tool {
         code: t.code,
         name: t.name,
-        kind: pb_enum(t.kind.as_str(), pb::ToolKind::from_str_name),
-        state: pb_enum(t.state.as_str(), pb::ToolState::from_str_name),
+        kind: proto_enum(t.kind.as_str(), pb::ToolKind::from_str_name) as i32,
+        state: proto_enum(t.state.as_str(), pb::ToolState::from_str_name) as i32,
         location: t.location,
         cycle_counter: t.cycle_counter,
         cycles_at_last_maintenance: t.cycles_at_last_maintenance,
@@ -130,7 +113,7 @@ pub fn maintenance_from(
     m: &pb::MaintenanceRecord,
     counter: i64,
 ) -> Result<MaintenanceRecord, ApiError> {
-    let kind = enum_name::<pb::MaintenanceKind>("kind", m.kind, |e| e.as_str_name())?;
+    let kind = enum_by_name::<pb::MaintenanceKind>("kind", m.kind, |e| e.as_str_name())?;
     Ok(MaintenanceRecord {
         tool_code: tool_code.to_owned(),
         kind: MaintenanceKind::parse(kind)?,
@@ -148,7 +131,7 @@ pub fn maintenance(s: Stored<MaintenanceRecord>) -> pb::MaintenanceRecord {
     pb::MaintenanceRecord {
         id: s.id,
         tool_code: m.tool_code,
-        kind: pb_enum(m.kind.as_str(), pb::MaintenanceKind::from_str_name),
+        kind: proto_enum(m.kind.as_str(), pb::MaintenanceKind::from_str_name) as i32,
         performed_date: Some(date(m.performed_on)),
         cycle_counter: Some(m.cycle_counter),
         performed_by: m.performed_by,
@@ -203,7 +186,7 @@ pub fn bom(s: Stored<BillOfMaterials>) -> pb::BillOfMaterials {
 }
 
 pub fn order_from(o: &pb::ManufacturingOrder) -> Result<ManufacturingOrder, ApiError> {
-    let state = enum_name::<pb::ManufacturingOrderState>("state", o.state, |e| e.as_str_name())?;
+    let state = enum_by_name::<pb::ManufacturingOrderState>("state", o.state, |e| e.as_str_name())?;
     Ok(ManufacturingOrder {
         mo_number: o.mo_number.clone(),
         article_code: o.article_code.clone(),
@@ -226,7 +209,7 @@ pub fn order(s: Stored<ManufacturingOrder>) -> pb::ManufacturingOrder {
         mo_number: o.mo_number,
         article_code: o.article_code,
         quantity: Some(decimal(o.quantity)),
-        state: pb_enum(o.state.as_str(), pb::ManufacturingOrderState::from_str_name),
+        state: proto_enum(o.state.as_str(), pb::ManufacturingOrderState::from_str_name) as i32,
         planned_start_date: Some(date(o.planned_start_on)),
         planned_end_date: Some(date(o.planned_end_on)),
         deadline_date: o.deadline_on.map(date),

@@ -4,10 +4,11 @@
 use bascule_proto::production::v1 as pb;
 use bascule_rpc::ApiResult;
 use bascule_rpc::convert::{decimal, mask_paths, revision_from_etag};
+use bascule_rpc::handler::{next_token, page_query, required};
 
 use super::convert as c;
 use super::fields;
-use super::service::{ProductionApi, next_token, query, required};
+use super::service::ProductionApi;
 use crate::domain::{MoState, ProgressEntry};
 
 pub async fn get_bom(
@@ -31,7 +32,7 @@ pub async fn list_boms(
             &r.order_by,
         )
         .await?;
-    let page = api.store.search_boms(&query(&p, &[])).await?;
+    let page = api.store.search_boms(&page_query(&p, &[])).await?;
     Ok(pb::ListBillsOfMaterialsResponse {
         next_page_token: next_token(&page),
         bills_of_materials: page.items.into_iter().map(c::bom).collect(),
@@ -72,7 +73,7 @@ pub async fn list(
             &r.order_by,
         )
         .await?;
-    let page = api.store.search_orders(&query(&p, &[])).await?;
+    let page = api.store.search_orders(&page_query(&p, &[])).await?;
     Ok(pb::ListManufacturingOrdersResponse {
         next_page_token: next_token(&page),
         manufacturing_orders: page.items.into_iter().map(c::order).collect(),
@@ -221,7 +222,7 @@ pub async fn list_progress(
     let fixed = [("mo_number", r.mo_number.as_str().into())];
     let page = api
         .store
-        .search::<ProgressEntry>(&query(&p, &fixed))
+        .search::<ProgressEntry>(&page_query(&p, &fixed))
         .await?;
     Ok(pb::ListProgressEntriesResponse {
         next_page_token: next_token(&page),

@@ -4,14 +4,12 @@
 use std::sync::Arc;
 
 use bascule_platform::db::Db;
-use bascule_platform::db::record::{Filter, Page};
-use bascule_platform::db::search::ListQuery;
 use bascule_proto::production::v1 as pb;
 use bascule_proto::production::v1::production_service_server::{
     ProductionService, ProductionServiceServer,
 };
 use bascule_proto::stock::v1::stock_service_client::StockServiceClient;
-use bascule_rpc::{ApiError, ApiResult, Field, ListParams, LiveGate, RequestLog, list_params};
+use bascule_rpc::{ApiResult, Field, ListParams, LiveGate, RequestLog, handler, list_params};
 use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
@@ -60,32 +58,8 @@ impl ProductionApi {
     }
 }
 
-/// The query of a checked List, under the `fixed` conditions of its parent.
-pub(super) fn query<'a>(params: &'a ListParams, fixed: Filter<'a>) -> ListQuery<'a> {
-    ListQuery {
-        fixed,
-        criteria: params.criteria.clone(),
-        order: params.order,
-        page: &params.page,
-    }
-}
-
-/// The token of the next page; empty on the last one.
-pub(super) fn next_token<T>(page: &Page<T>) -> String {
-    page.next_token.clone().unwrap_or_default()
-}
-
-pub(super) fn required<'a, T>(field: &str, value: Option<&'a T>) -> ApiResult<&'a T> {
-    value.ok_or_else(|| ApiError::invalid(field, "is required"))
-}
-
-fn reply<T>(result: ApiResult<T>) -> Result<Response<T>, Status> {
-    result
-        .map(Response::new)
-        .map_err(|e| e.into_status(ERROR_DOMAIN))
-}
-
-/// Each method hands its request to its handler and the result to [`reply`].
+/// Each method hands its request to its handler and the result to
+/// [`handler::reply`].
 macro_rules! methods {
     ($($method:ident($request:ty) -> $response:ty => $handler:path;)*) => {
         #[tonic::async_trait]
@@ -95,7 +69,7 @@ macro_rules! methods {
                     &self,
                     request: Request<$request>,
                 ) -> Result<Response<$response>, Status> {
-                    reply($handler(self, request.into_inner()).await)
+                    handler::reply(ERROR_DOMAIN, $handler(self, request.into_inner()).await)
                 }
             )*
         }

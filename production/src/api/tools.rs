@@ -4,11 +4,12 @@ use bascule_platform::db::Value;
 use bascule_proto::production::v1 as pb;
 use bascule_rpc::ApiResult;
 use bascule_rpc::convert::{mask_paths, revision_from_etag};
+use bascule_rpc::handler::{next_token, page_query, required};
 use chrono::Utc;
 
 use super::convert as c;
 use super::fields;
-use super::service::{ProductionApi, next_token, query, required};
+use super::service::ProductionApi;
 use crate::domain::{MaintenanceRecord, Tool, ToolState};
 
 pub async fn get(api: &ProductionApi, r: pb::GetToolRequest) -> ApiResult<pb::Tool> {
@@ -29,7 +30,7 @@ pub async fn list(
             &r.order_by,
         )
         .await?;
-    let page = api.store.search::<Tool>(&query(&p, &[])).await?;
+    let page = api.store.search::<Tool>(&page_query(&p, &[])).await?;
     Ok(pb::ListToolsResponse {
         next_page_token: next_token(&page),
         tools: page.items.into_iter().map(c::tool).collect(),
@@ -192,7 +193,7 @@ pub async fn list_maintenance(
     };
     let page = api
         .store
-        .search::<MaintenanceRecord>(&query(&p, &fixed))
+        .search::<MaintenanceRecord>(&page_query(&p, &fixed))
         .await?;
     Ok(pb::ListMaintenanceRecordsResponse {
         next_page_token: next_token(&page),
@@ -215,7 +216,10 @@ pub async fn list_due(
         .await?;
     let as_of = c::parse_optional_date("as_of", r.as_of.as_ref())?
         .unwrap_or_else(|| Utc::now().date_naive());
-    let page = api.store.search_tools_due(as_of, query(&p, &[])).await?;
+    let page = api
+        .store
+        .search_tools_due(as_of, page_query(&p, &[]))
+        .await?;
     Ok(pb::ListToolsDueForMaintenanceResponse {
         next_page_token: next_token(&page),
         tools: page.items.into_iter().map(c::tool).collect(),

@@ -4,8 +4,8 @@ use bascule_platform::db::record::Stored;
 use bascule_proto::stock::v1 as pb;
 use bascule_rpc::ApiError;
 use bascule_rpc::convert::{
-    decimal, etag, optional_decimal, optional_text, parse_decimal, parse_optional_decimal,
-    parse_timestamp, timestamp,
+    decimal, enum_by_name, etag, optional_decimal, optional_text, parse_decimal,
+    parse_optional_decimal, parse_timestamp, proto_enum, timestamp,
 };
 
 use crate::domain::{
@@ -13,31 +13,14 @@ use crate::domain::{
     Replenishment, ReplenishmentRequest, StockLevel,
 };
 
-/// A proto enum value to the domain's, by name; UNSPECIFIED or unknown is bad input.
-fn enum_name<E: TryFrom<i32>>(
-    field: &str,
-    value: i32,
-    name: impl Fn(&E) -> &'static str,
-) -> Result<&'static str, ApiError> {
-    match E::try_from(value) {
-        Ok(e) if value != 0 => Ok(name(&e)),
-        _ => Err(ApiError::invalid(field, "is required")),
-    }
-}
-
 pub fn article_kind(value: i32) -> Result<ArticleKind, ApiError> {
-    let name = enum_name::<pb::ArticleKind>("kind", value, |e| e.as_str_name())?;
+    let name = enum_by_name::<pb::ArticleKind>("kind", value, |e| e.as_str_name())?;
     Ok(ArticleKind::parse(name)?)
 }
 
 pub fn replenishment(field: &str, value: i32) -> Result<Replenishment, ApiError> {
-    let name = enum_name::<pb::Replenishment>(field, value, |e| e.as_str_name())?;
+    let name = enum_by_name::<pb::Replenishment>(field, value, |e| e.as_str_name())?;
     Ok(Replenishment::parse(name)?)
-}
-
-/// A domain enum's name to the proto value of that name.
-fn pb_enum<E: Default>(name: &str, from_name: impl Fn(&str) -> Option<E>) -> E {
-    from_name(name).unwrap_or_default()
 }
 
 pub fn article_from(a: &pb::Article) -> Result<Article, ApiError> {
@@ -60,9 +43,10 @@ pub fn article(s: Stored<Article>) -> pb::Article {
     pb::Article {
         code: a.code,
         name: a.name,
-        kind: pb_enum(a.kind.as_str(), pb::ArticleKind::from_str_name) as i32,
+        kind: proto_enum(a.kind.as_str(), pb::ArticleKind::from_str_name) as i32,
         unit: a.unit,
-        replenishment: pb_enum(a.replenishment.as_str(), pb::Replenishment::from_str_name) as i32,
+        replenishment: proto_enum(a.replenishment.as_str(), pb::Replenishment::from_str_name)
+            as i32,
         active: a.active,
         unit_cost: optional_decimal(a.unit_cost),
         etag: etag(s.revision),
@@ -108,7 +92,7 @@ pub fn stored_level(s: Stored<StockLevel>) -> pb::StockLevel {
 }
 
 pub fn new_movement(m: &pb::Movement) -> Result<NewMovement, ApiError> {
-    let kind = enum_name::<pb::MovementKind>("kind", m.kind, |e| e.as_str_name())?;
+    let kind = enum_by_name::<pb::MovementKind>("kind", m.kind, |e| e.as_str_name())?;
     Ok(NewMovement {
         kind: MovementKind::parse(kind)?,
         article_code: m.article_code.clone(),
@@ -132,7 +116,7 @@ pub fn movement(s: Stored<Movement>) -> pb::Movement {
     } = s.value;
     pb::Movement {
         id: s.id,
-        kind: pb_enum(m.kind.as_str(), pb::MovementKind::from_str_name) as i32,
+        kind: proto_enum(m.kind.as_str(), pb::MovementKind::from_str_name) as i32,
         article_code: m.article_code,
         location_code: m.location_code,
         quantity: Some(decimal(m.quantity)),
@@ -147,7 +131,7 @@ pub fn movement(s: Stored<Movement>) -> pb::Movement {
 }
 
 pub fn rule_from(r: &pb::ReorderRule) -> Result<ReorderRule, ApiError> {
-    let mode = enum_name::<pb::ReorderMode>("mode", r.mode, |e| e.as_str_name())?;
+    let mode = enum_by_name::<pb::ReorderMode>("mode", r.mode, |e| e.as_str_name())?;
     Ok(ReorderRule {
         article_code: r.article_code.clone(),
         location_code: r.location_code.clone(),
@@ -169,8 +153,8 @@ pub fn rule(s: Stored<ReorderRule>) -> pb::ReorderRule {
         min_quantity: Some(decimal(r.min_qty)),
         max_quantity: Some(decimal(r.max_qty)),
         multiple: Some(decimal(r.multiple)),
-        mode: pb_enum(r.mode.as_str(), pb::ReorderMode::from_str_name) as i32,
-        route: pb_enum(r.route.as_str(), pb::Replenishment::from_str_name) as i32,
+        mode: proto_enum(r.mode.as_str(), pb::ReorderMode::from_str_name) as i32,
+        route: proto_enum(r.route.as_str(), pb::Replenishment::from_str_name) as i32,
         preferred_supplier_code: r.preferred_supplier_code.unwrap_or_default(),
         etag: etag(s.revision),
         create_time: Some(timestamp(s.created_at)),
@@ -185,9 +169,9 @@ pub fn request(s: Stored<ReplenishmentRequest>) -> pb::ReplenishmentRequest {
         article_code: r.article_code,
         location_code: r.location_code,
         quantity: Some(decimal(r.quantity)),
-        route: pb_enum(r.route.as_str(), pb::Replenishment::from_str_name) as i32,
+        route: proto_enum(r.route.as_str(), pb::Replenishment::from_str_name) as i32,
         supplier_code: r.supplier_code.unwrap_or_default(),
-        state: pb_enum(r.state.as_str(), pb::RequestState::from_str_name) as i32,
+        state: proto_enum(r.state.as_str(), pb::RequestState::from_str_name) as i32,
         need_key: r.need_key,
         create_time: Some(timestamp(s.created_at)),
     }

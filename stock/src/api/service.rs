@@ -3,12 +3,11 @@
 use std::sync::Arc;
 
 use bascule_platform::db::Db;
-use bascule_platform::db::record::Page;
-use bascule_platform::db::search::ListQuery;
 use bascule_proto::stock::v1 as pb;
 use bascule_proto::stock::v1::stock_service_server::{StockService, StockServiceServer};
 use bascule_rpc::convert::{mask_paths, optional_text, parse_decimal, revision_from_etag};
-use bascule_rpc::{ApiError, ApiResult, ListParams, LiveGate, RequestLog, list_params};
+use bascule_rpc::handler::{self, next_token, page_query, required};
+use bascule_rpc::{ApiResult, LiveGate, RequestLog, list_params};
 use tonic::{Request, Response, Status};
 
 use super::{ERROR_DOMAIN, convert as c, fields};
@@ -39,26 +38,7 @@ impl StockApi {
 }
 
 fn reply<T>(result: ApiResult<T>) -> Result<Response<T>, Status> {
-    result
-        .map(Response::new)
-        .map_err(|e| e.into_status(ERROR_DOMAIN))
-}
-
-fn query(params: &ListParams) -> ListQuery<'_> {
-    ListQuery {
-        fixed: &[],
-        criteria: params.criteria.clone(),
-        order: params.order,
-        page: &params.page,
-    }
-}
-
-fn next_token<T>(page: &Page<T>) -> String {
-    page.next_token.clone().unwrap_or_default()
-}
-
-fn required<'a, T>(field: &str, value: Option<&'a T>) -> ApiResult<&'a T> {
-    value.ok_or_else(|| ApiError::invalid(field, "is required"))
+    handler::reply(ERROR_DOMAIN, result)
 }
 
 impl StockApi {
@@ -76,7 +56,7 @@ impl StockApi {
     {
         self.gate.check_read().await?;
         let params = list_params(fields, page_size, page_token, filter, order_by)?;
-        let page = self.store.search::<T>(&query(&params)).await?;
+        let page = self.store.search::<T>(&page_query(&params, &[])).await?;
         let token = next_token(&page);
         Ok((page.items.into_iter().map(convert).collect(), token))
     }

@@ -3,9 +3,9 @@
 use bascule_platform::db::record::Stored;
 use bascule_proto::clients::v1 as pb;
 use bascule_rpc::ApiError;
-use bascule_rpc::convert::{etag, optional_text, timestamp};
+use bascule_rpc::convert::{enum_by_name, etag, optional_text, proto_enum, timestamp};
+use bascule_rpc::handler::required;
 
-use super::{enum_name, pb_enum, required};
 use crate::domain::{Address, Consent, ConsentPurpose, Contact, Customer};
 
 fn address_from(a: &pb::Address) -> Result<Address, ApiError> {
@@ -111,7 +111,7 @@ pub fn contact(s: Stored<Contact>, customer_code: &str) -> pb::Contact {
 }
 
 pub fn purpose(value: i32) -> Result<ConsentPurpose, ApiError> {
-    let name = enum_name::<pb::ConsentPurpose>("purpose", value, |e| e.as_str_name())?;
+    let name = enum_by_name::<pb::ConsentPurpose>("purpose", value, |e| e.as_str_name())?;
     Ok(ConsentPurpose::parse(name)?)
 }
 
@@ -124,7 +124,7 @@ pub fn consent(
 ) -> pb::Consent {
     pb::Consent {
         customer_code: customer_code.to_owned(),
-        purpose: pb_enum(c.purpose.as_str(), pb::ConsentPurpose::from_str_name) as i32,
+        purpose: proto_enum(c.purpose.as_str(), pb::ConsentPurpose::from_str_name) as i32,
         granted: c.granted,
         collect_time: Some(timestamp(c.collected_at)),
         effective: c.is_effective(),

@@ -3,12 +3,11 @@
 use bascule_proto::clients::v1 as pb;
 use bascule_rpc::ApiError;
 use bascule_rpc::convert::{
-    decimal, etag, optional_text, parse_decimal, parse_optional_decimal, timestamp,
+    decimal, etag, optional_text, parse_decimal, parse_optional_decimal, proto_enum, timestamp,
 };
 use chrono::{Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use super::pb_enum;
 use crate::domain::{CustomerOrder, OrderLine};
 use crate::storage::StoredOrder;
 
@@ -110,7 +109,7 @@ pub fn order(s: StoredOrder) -> Result<pb::CustomerOrder, ApiError> {
         promised_date: o.promised_date.map(date),
         currency: o.currency,
         note: o.note.unwrap_or_default(),
-        state: pb_enum(o.state.as_str(), pb::OrderState::from_str_name) as i32,
+        state: proto_enum(o.state.as_str(), pb::OrderState::from_str_name) as i32,
         lines: lines.into_iter().map(line).collect::<Result<_, _>>()?,
         total_excl_tax: Some(decimal(total)),
         etag: etag(stored.revision),

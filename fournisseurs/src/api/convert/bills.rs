@@ -8,7 +8,9 @@ use bascule_rpc::convert::{
 use bascule_rpc::{ApiError, ApiResult};
 use chrono::{Days, NaiveDate};
 
-use super::{date, enum_name, parse_date, pb_enum, required_date, today};
+use bascule_rpc::convert::{enum_by_name, proto_enum};
+
+use super::{date, parse_date, required_date, today};
 use crate::domain::{BillState, Payment, PaymentMethod, SupplierBill};
 use crate::storage::BillWithPayments;
 
@@ -60,10 +62,10 @@ pub fn bill(b: BillWithPayments) -> pb::Bill {
         amount_excl_tax: optional_decimal(v.amount_excl_tax),
         tax_amount: optional_decimal(v.tax_amount),
         amount_incl_tax: Some(decimal(v.amount_incl_tax)),
-        state: pb_enum(v.state.as_str(), pb::bill::State::from_str_name) as i32,
+        state: proto_enum(v.state.as_str(), pb::bill::State::from_str_name) as i32,
         paid_amount: Some(decimal(paid)),
         outstanding_amount: Some(decimal(outstanding)),
-        payment_status: pb_enum(status.as_str(), pb::PaymentStatus::from_str_name) as i32,
+        payment_status: proto_enum(status.as_str(), pb::PaymentStatus::from_str_name) as i32,
         etag: etag(s.revision),
         create_time: Some(timestamp(s.created_at)),
         update_time: Some(timestamp(s.updated_at)),
@@ -71,7 +73,7 @@ pub fn bill(b: BillWithPayments) -> pb::Bill {
 }
 
 pub fn payment_from(p: &pb::Payment) -> ApiResult<Payment> {
-    let method = enum_name::<pb::PaymentMethod>("method", p.method, |m| m.as_str_name())?;
+    let method = enum_by_name::<pb::PaymentMethod>("method", p.method, |m| m.as_str_name())?;
     let payment = Payment {
         bill_id: p.bill_id.clone(),
         paid_on: parse_date("paid_on", p.paid_on.as_ref())?.unwrap_or_else(today),
@@ -89,7 +91,7 @@ pub fn payment(s: Stored<Payment>) -> pb::Payment {
         bill_id: v.bill_id,
         paid_on: Some(date(v.paid_on)),
         amount: Some(decimal(v.amount)),
-        method: pb_enum(v.method.as_str(), pb::PaymentMethod::from_str_name) as i32,
+        method: proto_enum(v.method.as_str(), pb::PaymentMethod::from_str_name) as i32,
         reference: v.reference.unwrap_or_default(),
         create_time: Some(timestamp(s.created_at)),
     }

@@ -57,23 +57,6 @@ pub fn required_date(field: &str, d: Option<&pb::Date>) -> ApiResult<NaiveDate> 
     parse_date(field, d)?.ok_or_else(|| ApiError::invalid(field, "is required"))
 }
 
-/// A proto enum value to the domain's name for it; UNSPECIFIED or unknown is bad input.
-pub fn enum_name<E: TryFrom<i32>>(
-    field: &str,
-    value: i32,
-    name: impl Fn(&E) -> &'static str,
-) -> ApiResult<&'static str> {
-    match E::try_from(value) {
-        Ok(e) if value != 0 => Ok(name(&e)),
-        _ => Err(ApiError::invalid(field, "is required")),
-    }
-}
-
-/// A domain enum's name to the proto value of that name.
-pub fn pb_enum<E: Default>(name: &str, from_name: impl Fn(&str) -> Option<E>) -> E {
-    from_name(name).unwrap_or_default()
-}
-
 /// Empty means the domain's default currency, EUR.
 fn currency(text: &str) -> String {
     optional_text(text).unwrap_or_else(|| "EUR".to_owned())

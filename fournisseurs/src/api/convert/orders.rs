@@ -8,7 +8,9 @@ use bascule_rpc::convert::{
 };
 use rust_decimal::Decimal;
 
-use super::{currency, date, int, parse_date, pb_enum, today};
+use bascule_rpc::convert::proto_enum;
+
+use super::{currency, date, int, parse_date, today};
 use crate::domain::{PoState, PurchaseOrder, PurchaseOrderLine};
 use crate::storage::{OrderWithLines, ReceiptWithLines};
 
@@ -72,7 +74,7 @@ pub fn order(o: OrderWithLines) -> pb::PurchaseOrder {
     pb::PurchaseOrder {
         po_number: v.po_number,
         supplier_code: v.supplier_code,
-        state: pb_enum(v.state.as_str(), pb::purchase_order::State::from_str_name) as i32,
+        state: proto_enum(v.state.as_str(), pb::purchase_order::State::from_str_name) as i32,
         order_date: Some(date(v.order_date)),
         requested_delivery_date: v.requested_delivery_date.map(date),
         currency: v.currency,
@@ -80,7 +82,8 @@ pub fn order(o: OrderWithLines) -> pb::PurchaseOrder {
         note: v.note.unwrap_or_default(),
         lines: lines.into_iter().map(line).collect(),
         total_excl_tax: Some(decimal(total)),
-        receipt_status: pb_enum(receipt_status.as_str(), pb::ReceiptStatus::from_str_name) as i32,
+        receipt_status: proto_enum(receipt_status.as_str(), pb::ReceiptStatus::from_str_name)
+            as i32,
         etag: etag(s.revision),
         create_time: Some(timestamp(s.created_at)),
         update_time: Some(timestamp(s.updated_at)),
