@@ -123,6 +123,13 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::client::fournisseurs::FournisseursCommand,
     },
+    /// The e-mail outbox of a domain: list messages, retry or cancel those not delivered.
+    Mail {
+        #[command(flatten)]
+        client: crate::client::ClientArgs,
+        #[command(subcommand)]
+        command: crate::client::outbox::MailCommand,
+    },
     /// Run the domain services over gRPC (one domain, or all four in one process).
     Serve {
         /// fournisseurs, stock, production, clients, or all.

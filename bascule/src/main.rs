@@ -111,6 +111,9 @@ fn main() -> ExitCode {
             Command::Fournisseurs { client, command } => {
                 Ok(client::fournisseurs::run(&settings, client, command).await)
             }
+            Command::Mail { client, command } => {
+                Ok(client::outbox::run(&settings, client, command).await)
+            }
             Command::Serve { domain, listen } => {
                 let args = serve::ServeArgs {
                     domain: domain.clone(),

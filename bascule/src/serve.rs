@@ -203,6 +203,7 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<ExitCo
             .set_service_status(service_name(domain), ServingStatus::NotServing)
             .await;
     }
+    routes.add_service(bascule_mail::OutboxApi::new(db.clone(), &served).into_server());
     tokio::spawn(watch_health(db.clone(), served.clone(), reporter));
 
     let scheme = if tls.is_some() { "https" } else { "http" };

@@ -13,12 +13,14 @@
 //! - [`outbox::list_dead`], [`outbox::retry`] and [`outbox::cancel`] for the operators.
 //! - [`Template`]: French subject, text and HTML parts with `{{name}}` placeholders.
 
+pub mod api;
 pub mod error;
 pub mod outbox;
 pub mod relay;
 pub mod settings;
 pub mod template;
 
+pub use api::OutboxApi;
 pub use error::MailError;
 pub use outbox::{Email, Enqueued, OutboxMessage, OutboxState, enqueue};
 pub use relay::{Delivery, Recorded, Relay, RelayStats, RelayWaker, TickReport};

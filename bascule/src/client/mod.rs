@@ -9,6 +9,7 @@ mod fournisseurs_orders;
 mod fournisseurs_suppliers;
 mod fournisseurs_views;
 pub mod input;
+pub mod outbox;
 pub mod output;
 pub mod production;
 mod production_views;
