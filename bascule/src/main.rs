@@ -99,17 +99,27 @@ fn main() -> ExitCode {
                 };
                 inspect_command::run(&args).await
             }
-            Command::Stock { client, command } => {
-                Ok(client::stock::run(&settings, client, command).await)
-            }
+            Command::Stock { client, command } => Ok(client::run(&settings, client, |ch, json| {
+                client::stock::execute(ch, json, command)
+            })
+            .await),
             Command::Production { client, command } => {
-                Ok(client::production::run(&settings, client, command).await)
+                Ok(client::run(&settings, client, |ch, json| {
+                    client::production::execute(ch, json, command)
+                })
+                .await)
             }
             Command::Clients { client, command } => {
-                Ok(client::clients::run(&settings, client, command).await)
+                Ok(client::run(&settings, client, |ch, json| {
+                    client::clients::execute(ch, json, command)
+                })
+                .await)
             }
             Command::Fournisseurs { client, command } => {
-                Ok(client::fournisseurs::run(&settings, client, command).await)
+                Ok(client::run(&settings, client, |ch, json| {
+                    client::fournisseurs::execute(ch, json, command)
+                })
+                .await)
             }
             Command::Mail { client, command } => {
                 Ok(client::outbox::run(&settings, client, command).await)

@@ -12,7 +12,7 @@ use bascule_platform::domain_state::DomainState;
 use bascule_proto::clients::v1 as pb;
 use bascule_proto::clients::v1::clients_service_client::ClientsServiceClient;
 use bascule_proto::google::r#type::Decimal;
-use bascule_rpc::testing::{TestServer, put_domain_in};
+use bascule_rpc::testing::{TestServer, connect, metadata, put_domain_in, reason};
 use tonic::service::Routes;
 use tonic::transport::Channel;
 use tonic_types::StatusExt;
@@ -51,9 +51,7 @@ async fn start(db: &Db, state: DomainState) -> (TestServer, Client) {
         .expect("upgrade");
     put_domain_in(db, "clients", state).await;
     let server = TestServer::start(Routes::new(ClientsApi::new(db.clone()).into_server())).await;
-    let client = ClientsServiceClient::connect(server.url.clone())
-        .await
-        .expect("connect");
+    let client = ClientsServiceClient::new(connect(&server.url).await);
     (server, client)
 }
 
@@ -125,22 +123,6 @@ async fn create_order(
         })
         .await
         .map(tonic::Response::into_inner)
-}
-
-fn reason(status: &tonic::Status) -> String {
-    status
-        .get_error_details()
-        .error_info()
-        .map(|i| i.reason.clone())
-        .unwrap_or_default()
-}
-
-fn metadata(status: &tonic::Status, key: &str) -> String {
-    status
-        .get_error_details()
-        .error_info()
-        .and_then(|i| i.metadata.get(key).cloned())
-        .unwrap_or_default()
 }
 
 /// The field of the first BadRequest violation.

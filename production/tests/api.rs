@@ -18,7 +18,7 @@ use bascule_proto::production::v1::production_service_client::ProductionServiceC
 use bascule_proto::stock::v1 as spb;
 use bascule_proto::stock::v1::stock_service_client::StockServiceClient;
 use bascule_rpc::client::lazy_channel;
-use bascule_rpc::testing::{TestServer, put_domain_in};
+use bascule_rpc::testing::{TestServer, connect, metadata, put_domain_in, reason};
 use bascule_stock::api::StockApi;
 use tonic::Code;
 use tonic::service::Routes;
@@ -42,9 +42,7 @@ async fn production_server(db: &Db, stock_url: &str) -> (TestServer, Client) {
         .expect("stock channel");
     let api = ProductionApi::new(db.clone(), StockServiceClient::new(channel));
     let server = TestServer::start(Routes::new(api.into_server())).await;
-    let client = ProductionServiceClient::connect(server.url.clone())
-        .await
-        .expect("connect");
+    let client = ProductionServiceClient::new(connect(&server.url).await);
     (server, client)
 }
 
@@ -64,9 +62,7 @@ async fn start(db: &Db, state: DomainState) -> Env {
     let stock_server =
         TestServer::start(Routes::new(StockApi::new(db.clone()).into_server())).await;
     let (server, client) = production_server(db, &stock_server.url).await;
-    let stock = StockServiceClient::connect(stock_server.url.clone())
-        .await
-        .expect("connect stock");
+    let stock = StockServiceClient::new(connect(&stock_server.url).await);
     Env {
         _stock_server: stock_server,
         _server: server,
@@ -81,22 +77,6 @@ fn dec(s: &str) -> Option<Decimal> {
 
 fn date(year: i32, month: i32, day: i32) -> Option<pb::Date> {
     Some(pb::Date { year, month, day })
-}
-
-fn reason(status: &tonic::Status) -> String {
-    status
-        .get_error_details()
-        .error_info()
-        .map(|i| i.reason.clone())
-        .unwrap_or_default()
-}
-
-fn metadata(status: &tonic::Status, key: &str) -> String {
-    status
-        .get_error_details()
-        .error_info()
-        .and_then(|i| i.metadata.get(key).cloned())
-        .unwrap_or_default()
 }
 
 /// Asserts a refusal's code and ErrorInfo reason.

@@ -1,11 +1,13 @@
-//! For the services' tests: a server on a real loopback socket, and the switch-over
-//! states a test needs its domain in.
+//! For the services' tests: a server on a real loopback socket, a channel to it, the
+//! switch-over states a test needs its domain in, and the ErrorInfo of a refusal.
 
 use bascule_platform::db::Db;
 use bascule_platform::domain_state::{self, DomainState};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tonic::service::Routes;
+use tonic::transport::{Channel, Endpoint};
+use tonic_types::StatusExt;
 
 /// A server running in this process on 127.0.0.1; stops when dropped.
 #[derive(Debug)]
@@ -74,4 +76,32 @@ pub async fn put_domain_in(db: &Db, domain: &str, to: DomainState) {
             .await
             .expect("a legal transition");
     }
+}
+
+/// A channel to the test server at `url`.
+#[allow(clippy::expect_used)]
+pub async fn connect(url: &str) -> Channel {
+    Endpoint::from_shared(url.to_owned())
+        .expect("a server URL")
+        .connect()
+        .await
+        .expect("connect")
+}
+
+/// The ErrorInfo reason of a refusal; empty when it has none.
+pub fn reason(status: &tonic::Status) -> String {
+    status
+        .get_error_details()
+        .error_info()
+        .map(|i| i.reason.clone())
+        .unwrap_or_default()
+}
+
+/// One ErrorInfo metadata value of a refusal; empty when it has none.
+pub fn metadata(status: &tonic::Status, key: &str) -> String {
+    status
+        .get_error_details()
+        .error_info()
+        .and_then(|i| i.metadata.get(key).cloned())
+        .unwrap_or_default()
 }

@@ -11,7 +11,7 @@ use bascule_platform::domain_state::DomainState;
 use bascule_proto::google::r#type::Decimal;
 use bascule_proto::stock::v1 as pb;
 use bascule_proto::stock::v1::stock_service_client::StockServiceClient;
-use bascule_rpc::testing::{TestServer, put_domain_in};
+use bascule_rpc::testing::{TestServer, connect, put_domain_in, reason};
 use bascule_stock::api::StockApi;
 use bascule_stock::storage::schema;
 use tonic::Code;
@@ -27,9 +27,7 @@ async fn start(db: &Db, state: DomainState) -> (TestServer, Client) {
         .expect("upgrade");
     put_domain_in(db, "stock", state).await;
     let server = TestServer::start(Routes::new(StockApi::new(db.clone()).into_server())).await;
-    let client = StockServiceClient::connect(server.url.clone())
-        .await
-        .expect("connect");
+    let client = StockServiceClient::new(connect(&server.url).await);
     (server, client)
 }
 
@@ -110,14 +108,6 @@ async fn on_hand(client: &mut Client) -> String {
         .expect("level")
         .into_inner();
     level.on_hand.expect("on hand").value
-}
-
-fn reason(status: &tonic::Status) -> String {
-    status
-        .get_error_details()
-        .error_info()
-        .map(|i| i.reason.clone())
-        .unwrap_or_default()
 }
 
 async fn articles_are_created_read_and_updated_with_etags(db: Db) {
@@ -548,9 +538,7 @@ async fn writes_wait_for_the_switch_over_and_reads_for_verification(db: Db) {
         .expect("rollback");
         let server =
             TestServer::start(Routes::new(StockApi::new(legacy_db.clone()).into_server())).await;
-        let client = StockServiceClient::connect(server.url.clone())
-            .await
-            .expect("connect");
+        let client = StockServiceClient::new(connect(&server.url).await);
         (server, client)
     };
     let e = legacy_client

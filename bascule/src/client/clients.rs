@@ -7,15 +7,11 @@ mod contacts;
 mod customers;
 mod orders;
 
-use std::process::ExitCode;
-
-use bascule_platform::settings::Settings;
 use bascule_proto::clients::v1 as pb;
 use bascule_proto::clients::v1::clients_service_client::ClientsServiceClient;
 use bascule_proto::google::r#type::Decimal as WireDecimal;
 use chrono::Datelike;
 use clap::Subcommand;
-use prost_types::FieldMask;
 use tonic::transport::Channel;
 
 pub use consents::ConsentCommand;
@@ -23,8 +19,8 @@ pub use contacts::ContactCommand;
 pub use customers::CustomerCommand;
 pub use orders::OrderCommand;
 
-use super::input::date;
-use super::{ClientArgs, Failure, input_error, report};
+use super::Failure;
+use super::input::{date, mask};
 
 type Client = ClientsServiceClient<Channel>;
 
@@ -54,27 +50,20 @@ pub enum ClientsCommand {
     },
 }
 
-pub async fn run(settings: &Settings, args: &ClientArgs, command: &ClientsCommand) -> ExitCode {
-    let result = async {
-        let mut client = ClientsServiceClient::new(args.channel(settings).await?);
-        let json = args.json;
-        match command {
-            ClientsCommand::Customers { command } => {
-                customers::execute(&mut client, json, command).await
-            }
-            ClientsCommand::Contacts { command } => {
-                contacts::execute(&mut client, json, command).await
-            }
-            ClientsCommand::Consents { command } => {
-                consents::execute(&mut client, json, command).await
-            }
-            ClientsCommand::Orders { command } => orders::execute(&mut client, json, command).await,
+/// Runs `command` on a channel to the service (see [`super::run`]).
+pub async fn execute(
+    channel: Channel,
+    json: bool,
+    command: &ClientsCommand,
+) -> Result<(), Failure> {
+    let mut client = ClientsServiceClient::new(channel);
+    match command {
+        ClientsCommand::Customers { command } => {
+            customers::execute(&mut client, json, command).await
         }
-    }
-    .await;
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => report(&failure),
+        ClientsCommand::Contacts { command } => contacts::execute(&mut client, json, command).await,
+        ClientsCommand::Consents { command } => consents::execute(&mut client, json, command).await,
+        ClientsCommand::Orders { command } => orders::execute(&mut client, json, command).await,
     }
 }
 
@@ -99,20 +88,6 @@ fn opt_day(field: &str, text: Option<&String>) -> Result<Option<pb::Date>, Failu
     text.filter(|t| !t.is_empty())
         .map(|t| day(field, t))
         .transpose()
-}
-
-/// The mask of the fields given on the command line; an empty change is refused with
-/// the flags that could have been given.
-fn mask(given: &[(&str, bool)], flags: &str) -> Result<FieldMask, Failure> {
-    let paths: Vec<String> = given
-        .iter()
-        .filter(|(_, set)| *set)
-        .map(|(p, _)| (*p).to_owned())
-        .collect();
-    if paths.is_empty() {
-        return Err(input_error(format!("nothing to change: give {flags}")));
-    }
-    Ok(FieldMask { paths })
 }
 
 /// The filter of a list narrowed by a condition, when there is one: OR binds tighter

@@ -3,13 +3,9 @@
 //! export is one document.
 
 use bascule_proto::clients::v1 as pb;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::output::{Field, View, list, show};
-
-fn name_of<E: TryFrom<i32>>(value: i32, name: impl Fn(&E) -> &'static str) -> Field {
-    Field::text(E::try_from(value).map(|e| name(&e)).unwrap_or(""))
-}
+use super::output::{Field, View, list, list_with, object, show, to_json};
 
 /// "12 rue des Forges, Bât. B, 69007 Lyon, FR".
 fn address_text(a: Option<&pb::Address>) -> String {
@@ -43,18 +39,9 @@ fn address_json(a: Option<&pb::Address>) -> Value {
     })
 }
 
-/// 31/01/2025 for people.
-fn date_text(d: Option<&pb::Date>) -> Field {
-    Field::text(d.map_or(String::new(), |d| {
-        format!("{:02}/{:02}/{:04}", d.day, d.month, d.year)
-    }))
-}
-
-/// 2025-01-31 for scripts.
-fn date_json(d: Option<&pb::Date>) -> Value {
-    d.map_or(Value::Null, |d| {
-        Value::String(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
-    })
+/// 31/01/2025 in tables, 2025-01-31 in JSON.
+fn date(d: Option<&pb::Date>) -> Field {
+    d.map_or(Field::Date(None), |d| Field::date(d.year, d.month, d.day))
 }
 
 impl View for pb::Customer {
@@ -152,7 +139,7 @@ impl View for pb::Consent {
             ("customer_code", Field::text(&self.customer_code)),
             (
                 "purpose",
-                name_of(self.purpose, pb::ConsentPurpose::as_str_name),
+                Field::enum_name(self.purpose, pb::ConsentPurpose::as_str_name),
             ),
             ("granted", Field::Bool(self.granted)),
             ("effective", Field::Bool(self.effective)),
@@ -183,10 +170,13 @@ impl View for pb::CustomerOrder {
             ("order_number", Field::text(&self.order_number)),
             ("customer_code", Field::text(&self.customer_code)),
             ("customer_reference", Field::text(&self.customer_reference)),
-            ("state", name_of(self.state, pb::OrderState::as_str_name)),
-            ("order_date", date_text(self.order_date.as_ref())),
-            ("requested_date", date_text(self.requested_date.as_ref())),
-            ("promised_date", date_text(self.promised_date.as_ref())),
+            (
+                "state",
+                Field::enum_name(self.state, pb::OrderState::as_str_name),
+            ),
+            ("order_date", date(self.order_date.as_ref())),
+            ("requested_date", date(self.requested_date.as_ref())),
+            ("promised_date", date(self.promised_date.as_ref())),
             (
                 "total_excl_tax",
                 Field::decimal(self.total_excl_tax.as_ref()),
@@ -230,24 +220,6 @@ impl View for pb::OrderLine {
     }
 }
 
-/// The fields as a JSON object, as `output` writes them: exact decimals as strings,
-/// times in RFC 3339, empty values as null.
-fn object<V: View>(item: &V) -> Map<String, Value> {
-    item.fields()
-        .into_iter()
-        .map(|(k, v)| {
-            let value = match v {
-                Field::Text(s) | Field::Number(s) if s.is_empty() => Value::Null,
-                Field::Text(s) | Field::Number(s) => Value::String(s),
-                Field::Time(Some(t)) => Value::String(t.to_rfc3339()),
-                Field::Time(None) => Value::Null,
-                Field::Bool(b) => Value::Bool(b),
-            };
-            (k.to_owned(), value)
-        })
-        .collect()
-}
-
 fn customer_json(c: &pb::Customer) -> Value {
     let mut o = object(c);
     o.insert("contact_emails".into(), json!(c.contact_emails));
@@ -265,13 +237,6 @@ fn customer_json(c: &pb::Customer) -> Value {
 
 fn order_json(order: &pb::CustomerOrder) -> Value {
     let mut o = object(order);
-    for (key, d) in [
-        ("order_date", &order.order_date),
-        ("requested_date", &order.requested_date),
-        ("promised_date", &order.promised_date),
-    ] {
-        o.insert(key.into(), date_json(d.as_ref()));
-    }
     let lines: Vec<Value> = order
         .lines
         .iter()
@@ -285,22 +250,6 @@ fn order_json(order: &pb::CustomerOrder) -> Value {
     Value::Object(o)
 }
 
-fn plain_json<V: View>(item: &V) -> Value {
-    Value::Object(object(item))
-}
-
-fn print_page<V: View>(items: &[V], next: &str, json: bool, to_json: fn(&V) -> Value) {
-    if json {
-        let body = json!({
-            "items": items.iter().map(to_json).collect::<Vec<_>>(),
-            "next_page_token": next,
-        });
-        println!("{body}");
-    } else {
-        list(items, next, false);
-    }
-}
-
 pub fn print_customer(c: &pb::Customer, json: bool) {
     if json {
         println!("{}", customer_json(c));
@@ -310,7 +259,7 @@ pub fn print_customer(c: &pb::Customer, json: bool) {
 }
 
 pub fn print_customers(items: &[pb::Customer], next: &str, json: bool) {
-    print_page(items, next, json, customer_json);
+    list_with(items, next, json, customer_json);
 }
 
 /// The order, then its lines as a table.
@@ -325,7 +274,7 @@ pub fn print_order(order: &pb::CustomerOrder, json: bool) {
 }
 
 pub fn print_orders(items: &[pb::CustomerOrder], next: &str, json: bool) {
-    print_page(items, next, json, order_json);
+    list_with(items, next, json, order_json);
 }
 
 /// The GDPR export: with --json the whole document, shaped as the service's message.
@@ -334,12 +283,12 @@ pub fn print_export(e: &pb::CustomerDataExport, json: bool) {
         let body = json!({
             "customer": e.customer.as_ref().map(customer_json),
             "contacts": e.contacts.iter().map(|c| json!({
-                "contact": c.contact.as_ref().map(plain_json),
-                "consents": c.consents.iter().map(plain_json).collect::<Vec<_>>(),
+                "contact": c.contact.as_ref().map(to_json),
+                "consents": c.consents.iter().map(to_json).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
-            "consents": e.consents.iter().map(plain_json).collect::<Vec<_>>(),
+            "consents": e.consents.iter().map(to_json).collect::<Vec<_>>(),
             "orders": e.orders.iter().map(order_json).collect::<Vec<_>>(),
-            "export_time": object_time(e.export_time.as_ref()),
+            "export_time": Field::time(e.export_time.as_ref()).json(),
         });
         println!("{body}");
         return;
@@ -374,12 +323,5 @@ pub fn print_export(e: &pb::CustomerDataExport, json: bool) {
     let at = Field::time(e.export_time.as_ref()).shown();
     if !at.is_empty() {
         println!("\nexported at {at} (UTC)");
-    }
-}
-
-fn object_time(t: Option<&prost_types::Timestamp>) -> Value {
-    match Field::time(t) {
-        Field::Time(Some(t)) => Value::String(t.to_rfc3339()),
-        _ => Value::Null,
     }
 }

@@ -3,21 +3,18 @@
 //! and what they share here, each resource's commands in `fournisseurs_suppliers`,
 //! `fournisseurs_orders` and `fournisseurs_bills`.
 
-use std::process::ExitCode;
-
-use bascule_platform::settings::Settings;
 use bascule_proto::fournisseurs::v1 as pb;
 use bascule_proto::fournisseurs::v1::fournisseurs_service_client::FournisseursServiceClient;
 use bascule_proto::google::r#type::Decimal as WireDecimal;
 use clap::Subcommand;
-use prost_types::FieldMask;
 use tonic::transport::Channel;
 
+use super::Failure;
 use super::fournisseurs_bills::{BillCommand, PaymentCommand, bills, payments};
 use super::fournisseurs_orders::{OrderCommand, ReceiptCommand, orders, receipts};
 use super::fournisseurs_suppliers::{ArticleCommand, SupplierCommand, articles, suppliers};
+pub(super) use super::input::mask;
 use super::input::{boolean, date, decimal};
-use super::{ClientArgs, Failure, input_error, report};
 
 pub(super) type Client = FournisseursServiceClient<Channel>;
 
@@ -85,48 +82,19 @@ pub(super) fn opt_date(field: &str, text: Option<&String>) -> Result<Option<pb::
         .transpose()
 }
 
-/// The mask of the fields given on the command line; none is an error naming the flags.
-pub(super) fn mask(given: &[(&str, bool)], flags: &str) -> Result<FieldMask, Failure> {
-    let paths: Vec<String> = given
-        .iter()
-        .filter(|(_, set)| *set)
-        .map(|(p, _)| (*p).to_owned())
-        .collect();
-    if paths.is_empty() {
-        return Err(input_error(format!("nothing to change: give {flags}")));
-    }
-    Ok(FieldMask { paths })
-}
-
 pub(super) fn opt_bool(field: &str, text: Option<&String>) -> Result<bool, Failure> {
     text.map(|t| boolean(field, t))
         .transpose()
         .map(Option::unwrap_or_default)
 }
 
-pub async fn run(
-    settings: &Settings,
-    args: &ClientArgs,
-    command: &FournisseursCommand,
-) -> ExitCode {
-    let result = async {
-        let channel = args.channel(settings).await?;
-        let mut client = FournisseursServiceClient::new(channel.clone());
-        execute(&mut client, channel, args.json, command).await
-    }
-    .await;
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => report(&failure),
-    }
-}
-
-async fn execute(
-    client: &mut Client,
+/// Runs `command` on a channel to the service (see [`super::run`]).
+pub async fn execute(
     channel: Channel,
     json: bool,
     command: &FournisseursCommand,
 ) -> Result<(), Failure> {
+    let client = &mut FournisseursServiceClient::new(channel.clone());
     match command {
         FournisseursCommand::Suppliers { command } => suppliers(client, json, command).await,
         FournisseursCommand::Articles { command } => articles(client, json, command).await,

@@ -141,18 +141,15 @@ pub(super) async fn bills(
     let bill = match command {
         BillCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListBillsRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_bills(request).await?.into_inner();
-                        Ok((r.bills, r.next_page_token))
-                    }
+                    let r = client.list_bills(request).await?.into_inner();
+                    Ok((r.bills, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);
@@ -161,8 +158,7 @@ pub(super) async fn bills(
         BillCommand::Overdue { as_of, list: l } => {
             let as_of = opt_date("as-of", as_of.as_ref())?;
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListOverdueBillsRequest {
                         as_of,
                         page_size: l.page_size,
@@ -170,10 +166,8 @@ pub(super) async fn bills(
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_overdue_bills(request).await?.into_inner();
-                        Ok((r.bills, r.next_page_token))
-                    }
+                    let r = client.list_overdue_bills(request).await?.into_inner();
+                    Ok((r.bills, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);
@@ -278,18 +272,15 @@ pub(super) async fn payments(
     let payment = match command {
         PaymentCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListPaymentsRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_payments(request).await?.into_inner();
-                        Ok((r.payments, r.next_page_token))
-                    }
+                    let r = client.list_payments(request).await?.into_inner();
+                    Ok((r.payments, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);

@@ -225,18 +225,15 @@ pub(super) async fn orders(
     let order = match command {
         OrderCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListPurchaseOrdersRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_purchase_orders(request).await?.into_inner();
-                        Ok((r.purchase_orders, r.next_page_token))
-                    }
+                    let r = client.list_purchase_orders(request).await?.into_inner();
+                    Ok((r.purchase_orders, r.next_page_token))
                 })
                 .await?;
             list_docs(&items, &next, json);
@@ -396,18 +393,15 @@ pub(super) async fn receipts(
     match command {
         ReceiptCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListReceiptsRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_receipts(request).await?.into_inner();
-                        Ok((r.receipts, r.next_page_token))
-                    }
+                    let r = client.list_receipts(request).await?.into_inner();
+                    Ok((r.receipts, r.next_page_token))
                 })
                 .await?;
             list_docs(&items, &next, json);

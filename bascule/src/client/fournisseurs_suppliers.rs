@@ -148,18 +148,15 @@ pub(super) async fn suppliers(
     let supplier = match command {
         SupplierCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListSuppliersRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_suppliers(request).await?.into_inner();
-                        Ok((r.suppliers, r.next_page_token))
-                    }
+                    let r = client.list_suppliers(request).await?.into_inner();
+                    Ok((r.suppliers, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);
@@ -313,18 +310,15 @@ pub(super) async fn articles(
     let article = match command {
         ArticleCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListSupplierArticlesRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_supplier_articles(request).await?.into_inner();
-                        Ok((r.supplier_articles, r.next_page_token))
-                    }
+                    let r = client.list_supplier_articles(request).await?.into_inner();
+                    Ok((r.supplier_articles, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);

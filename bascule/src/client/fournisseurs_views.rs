@@ -1,46 +1,16 @@
-//! How fournisseurs resources read in a terminal and in JSON.
-//!
-//! Like stock's views, with two additions the shared `View` has no room for: calendar
-//! dates (31/01/2025 in tables, 2025-01-31 in JSON, where `Field::Time` would add a
-//! time of day), and the lines of orders and receipts (a table under the details, an
-//! array in JSON).
+//! How fournisseurs resources read in a terminal and in JSON: like stock's views, with
+//! calendar dates (31/01/2025 in tables, 2025-01-31 in JSON) and the lines of orders and
+//! receipts (a table under the details, an array in JSON).
 
 use bascule_proto::fournisseurs::v1 as pb;
 
 use super::output::{self, Field, View};
-
-/// A resource as named fields, like `View`; `iso` asks for dates as JSON has them.
-pub trait DatedView {
-    const COLUMNS: &'static [&'static str];
-    fn fields(&self, iso: bool) -> Vec<(&'static str, Field)>;
-}
+pub use super::output::{list, show};
 
 /// A document with lines: purchase orders and receipts.
-pub trait WithLines: DatedView {
-    type Line: DatedView;
+pub trait WithLines: View {
+    type Line: View;
     fn lines(&self) -> &[Self::Line];
-}
-
-/// The resource as the shared output shows it, dates chosen for tables or JSON.
-struct Shown<'a, T>(&'a T, bool);
-
-impl<T: DatedView> View for Shown<'_, T> {
-    const COLUMNS: &'static [&'static str] = T::COLUMNS;
-
-    fn fields(&self) -> Vec<(&'static str, Field)> {
-        self.0.fields(self.1)
-    }
-}
-
-/// One resource: `name: value` lines, or a JSON object.
-pub fn show<T: DatedView>(item: &T, json: bool) {
-    output::show(&Shown(item, json), json);
-}
-
-/// A page of resources: a table, or JSON.
-pub fn list<T: DatedView>(items: &[T], next_page_token: &str, json: bool) {
-    let shown: Vec<Shown<'_, T>> = items.iter().map(|i| Shown(i, json)).collect();
-    output::list(&shown, next_page_token, json);
 }
 
 /// A document: its details then its lines as a table, or one JSON object with `lines`.
@@ -58,73 +28,29 @@ pub fn show_doc<T: WithLines>(doc: &T, json: bool) {
 
 /// A page of documents: a table of their headers, or JSON with their lines.
 pub fn list_docs<T: WithLines>(docs: &[T], next_page_token: &str, json: bool) {
-    if json {
-        let body = serde_json::json!({
-            "items": docs.iter().map(doc_json).collect::<Vec<_>>(),
-            "next_page_token": next_page_token,
-        });
-        println!("{body}");
-    } else {
-        list(docs, next_page_token, false);
-    }
+    output::list_with(docs, next_page_token, json, doc_json);
 }
 
 /// The document and its lines as one JSON value.
 pub fn doc_json<T: WithLines>(doc: &T) -> serde_json::Value {
-    let mut object = json_object(doc.fields(true));
+    let mut object = output::object(doc);
     object.insert(
         "lines".to_owned(),
-        serde_json::Value::Array(
-            doc.lines()
-                .iter()
-                .map(|l| serde_json::Value::Object(json_object(l.fields(true))))
-                .collect(),
-        ),
+        serde_json::Value::Array(doc.lines().iter().map(output::to_json).collect()),
     );
     serde_json::Value::Object(object)
 }
 
-/// The fields as the shared output writes them in JSON: empty is null, decimals are
-/// exact strings.
-fn json_object(fields: Vec<(&'static str, Field)>) -> serde_json::Map<String, serde_json::Value> {
-    use serde_json::Value;
-    fields
-        .into_iter()
-        .map(|(k, v)| {
-            let value = match v {
-                Field::Text(s) | Field::Number(s) if s.is_empty() => Value::Null,
-                Field::Text(s) | Field::Number(s) => Value::String(s),
-                Field::Time(Some(t)) => Value::String(t.to_rfc3339()),
-                Field::Time(None) => Value::Null,
-                Field::Bool(b) => Value::Bool(b),
-            };
-            (k.to_owned(), value)
-        })
-        .collect()
-}
-
-fn name_of<E: TryFrom<i32>>(value: i32, name: impl Fn(&E) -> &'static str) -> Field {
-    Field::text(E::try_from(value).map(|e| name(&e)).unwrap_or(""))
-}
-
-/// 31/01/2025 for people, 2025-01-31 in JSON; unset is empty.
-fn date(d: Option<&pb::Date>, iso: bool) -> Field {
-    match d {
-        Some(d) if *d != pb::Date::default() && iso => {
-            Field::text(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
-        }
-        Some(d) if *d != pb::Date::default() => {
-            Field::text(format!("{:02}/{:02}/{:04}", d.day, d.month, d.year))
-        }
-        _ => Field::text(""),
-    }
+/// 31/01/2025 in tables, 2025-01-31 in JSON; unset is empty.
+fn date(d: Option<&pb::Date>) -> Field {
+    d.map_or(Field::Date(None), |d| Field::date(d.year, d.month, d.day))
 }
 
 fn int(n: impl ToString) -> Field {
     Field::Number(n.to_string())
 }
 
-impl DatedView for pb::Supplier {
+impl View for pb::Supplier {
     const COLUMNS: &'static [&'static str] = &[
         "code",
         "name",
@@ -136,7 +62,7 @@ impl DatedView for pb::Supplier {
         "active",
     ];
 
-    fn fields(&self, _iso: bool) -> Vec<(&'static str, Field)> {
+    fn fields(&self) -> Vec<(&'static str, Field)> {
         let address = self.address.clone().unwrap_or_default();
         vec![
             ("code", Field::text(&self.code)),
@@ -165,7 +91,7 @@ impl DatedView for pb::Supplier {
     }
 }
 
-impl DatedView for pb::SupplierArticle {
+impl View for pb::SupplierArticle {
     const COLUMNS: &'static [&'static str] = &[
         "supplier_code",
         "article_code",
@@ -176,7 +102,7 @@ impl DatedView for pb::SupplierArticle {
         "preferred",
     ];
 
-    fn fields(&self, _iso: bool) -> Vec<(&'static str, Field)> {
+    fn fields(&self) -> Vec<(&'static str, Field)> {
         vec![
             ("supplier_code", Field::text(&self.supplier_code)),
             ("article_code", Field::text(&self.article_code)),
@@ -195,7 +121,7 @@ impl DatedView for pb::SupplierArticle {
     }
 }
 
-impl DatedView for pb::PurchaseOrder {
+impl View for pb::PurchaseOrder {
     const COLUMNS: &'static [&'static str] = &[
         "po_number",
         "supplier_code",
@@ -208,18 +134,18 @@ impl DatedView for pb::PurchaseOrder {
         "buyer",
     ];
 
-    fn fields(&self, iso: bool) -> Vec<(&'static str, Field)> {
+    fn fields(&self) -> Vec<(&'static str, Field)> {
         vec![
             ("po_number", Field::text(&self.po_number)),
             ("supplier_code", Field::text(&self.supplier_code)),
             (
                 "state",
-                name_of(self.state, pb::purchase_order::State::as_str_name),
+                Field::enum_name(self.state, pb::purchase_order::State::as_str_name),
             ),
-            ("order_date", date(self.order_date.as_ref(), iso)),
+            ("order_date", date(self.order_date.as_ref())),
             (
                 "requested_delivery_date",
-                date(self.requested_delivery_date.as_ref(), iso),
+                date(self.requested_delivery_date.as_ref()),
             ),
             ("currency", Field::text(&self.currency)),
             ("buyer", Field::text(&self.buyer)),
@@ -230,7 +156,7 @@ impl DatedView for pb::PurchaseOrder {
             ),
             (
                 "receipt_status",
-                name_of(self.receipt_status, pb::ReceiptStatus::as_str_name),
+                Field::enum_name(self.receipt_status, pb::ReceiptStatus::as_str_name),
             ),
             ("etag", Field::text(&self.etag)),
             ("create_time", Field::time(self.create_time.as_ref())),
@@ -247,7 +173,7 @@ impl WithLines for pb::PurchaseOrder {
     }
 }
 
-impl DatedView for pb::PurchaseOrderLine {
+impl View for pb::PurchaseOrderLine {
     const COLUMNS: &'static [&'static str] = &[
         "line_no",
         "article_code",
@@ -261,7 +187,7 @@ impl DatedView for pb::PurchaseOrderLine {
         "last_receipt_date",
     ];
 
-    fn fields(&self, iso: bool) -> Vec<(&'static str, Field)> {
+    fn fields(&self) -> Vec<(&'static str, Field)> {
         vec![
             ("line_no", int(self.line_no)),
             ("article_code", Field::text(&self.article_code)),
@@ -278,15 +204,12 @@ impl DatedView for pb::PurchaseOrderLine {
                 "received_quantity",
                 Field::decimal(self.received_quantity.as_ref()),
             ),
-            (
-                "last_receipt_date",
-                date(self.last_receipt_date.as_ref(), iso),
-            ),
+            ("last_receipt_date", date(self.last_receipt_date.as_ref())),
         ]
     }
 }
 
-impl DatedView for pb::Receipt {
+impl View for pb::Receipt {
     const COLUMNS: &'static [&'static str] = &[
         "received_on",
         "po_number",
@@ -296,12 +219,12 @@ impl DatedView for pb::Receipt {
         "id",
     ];
 
-    fn fields(&self, iso: bool) -> Vec<(&'static str, Field)> {
+    fn fields(&self) -> Vec<(&'static str, Field)> {
         vec![
             ("id", Field::text(&self.id)),
             ("po_number", Field::text(&self.po_number)),
             ("location_code", Field::text(&self.location_code)),
-            ("received_on", date(self.received_on.as_ref(), iso)),
+            ("received_on", date(self.received_on.as_ref())),
             ("user_name", Field::text(&self.user_name)),
             ("note", Field::text(&self.note)),
             ("create_time", Field::time(self.create_time.as_ref())),
@@ -317,11 +240,11 @@ impl WithLines for pb::Receipt {
     }
 }
 
-impl DatedView for pb::ReceiptLine {
+impl View for pb::ReceiptLine {
     const COLUMNS: &'static [&'static str] =
         &["line_no", "article_code", "quantity", "movement_id"];
 
-    fn fields(&self, _iso: bool) -> Vec<(&'static str, Field)> {
+    fn fields(&self) -> Vec<(&'static str, Field)> {
         vec![
             ("line_no", int(self.line_no)),
             ("article_code", Field::text(&self.article_code)),
@@ -331,7 +254,7 @@ impl DatedView for pb::ReceiptLine {
     }
 }
 
-impl DatedView for pb::Bill {
+impl View for pb::Bill {
     const COLUMNS: &'static [&'static str] = &[
         "supplier_code",
         "invoice_number",
@@ -345,14 +268,14 @@ impl DatedView for pb::Bill {
         "id",
     ];
 
-    fn fields(&self, iso: bool) -> Vec<(&'static str, Field)> {
+    fn fields(&self) -> Vec<(&'static str, Field)> {
         vec![
             ("id", Field::text(&self.id)),
             ("supplier_code", Field::text(&self.supplier_code)),
             ("po_number", Field::text(&self.po_number)),
             ("invoice_number", Field::text(&self.invoice_number)),
-            ("invoice_date", date(self.invoice_date.as_ref(), iso)),
-            ("due_date", date(self.due_date.as_ref(), iso)),
+            ("invoice_date", date(self.invoice_date.as_ref())),
+            ("due_date", date(self.due_date.as_ref())),
             (
                 "amount_excl_tax",
                 Field::decimal(self.amount_excl_tax.as_ref()),
@@ -362,7 +285,10 @@ impl DatedView for pb::Bill {
                 "amount_incl_tax",
                 Field::decimal(self.amount_incl_tax.as_ref()),
             ),
-            ("state", name_of(self.state, pb::bill::State::as_str_name)),
+            (
+                "state",
+                Field::enum_name(self.state, pb::bill::State::as_str_name),
+            ),
             ("paid_amount", Field::decimal(self.paid_amount.as_ref())),
             (
                 "outstanding_amount",
@@ -370,7 +296,7 @@ impl DatedView for pb::Bill {
             ),
             (
                 "payment_status",
-                name_of(self.payment_status, pb::PaymentStatus::as_str_name),
+                Field::enum_name(self.payment_status, pb::PaymentStatus::as_str_name),
             ),
             ("etag", Field::text(&self.etag)),
             ("create_time", Field::time(self.create_time.as_ref())),
@@ -379,19 +305,19 @@ impl DatedView for pb::Bill {
     }
 }
 
-impl DatedView for pb::Payment {
+impl View for pb::Payment {
     const COLUMNS: &'static [&'static str] =
         &["paid_on", "bill_id", "amount", "method", "reference", "id"];
 
-    fn fields(&self, iso: bool) -> Vec<(&'static str, Field)> {
+    fn fields(&self) -> Vec<(&'static str, Field)> {
         vec![
             ("id", Field::text(&self.id)),
             ("bill_id", Field::text(&self.bill_id)),
-            ("paid_on", date(self.paid_on.as_ref(), iso)),
+            ("paid_on", date(self.paid_on.as_ref())),
             ("amount", Field::decimal(self.amount.as_ref())),
             (
                 "method",
-                name_of(self.method, pb::PaymentMethod::as_str_name),
+                Field::enum_name(self.method, pb::PaymentMethod::as_str_name),
             ),
             ("reference", Field::text(&self.reference)),
             ("create_time", Field::time(self.create_time.as_ref())),
@@ -410,10 +336,10 @@ mod tests {
             month: 1,
             day: 31,
         };
-        assert_eq!(date(Some(&d), false).shown(), "31/01/2025");
-        assert_eq!(date(Some(&d), true).shown(), "2025-01-31");
-        assert_eq!(date(Some(&pb::Date::default()), false).shown(), "");
-        assert_eq!(date(None, true).shown(), "");
+        assert_eq!(date(Some(&d)).shown(), "31/01/2025");
+        assert_eq!(date(Some(&d)).json(), "2025-01-31");
+        assert_eq!(date(Some(&pb::Date::default())).shown(), "");
+        assert_eq!(date(None).json(), serde_json::Value::Null);
     }
 
     #[test]

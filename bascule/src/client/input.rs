@@ -2,6 +2,7 @@
 //! 2025-01-31 for dates, and enum names in any case with - or _.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use prost_types::FieldMask;
 use rust_decimal::Decimal;
 
 use super::{Failure, input_error};
@@ -79,6 +80,20 @@ pub fn boolean(field: &str, text: &str) -> Result<bool, Failure> {
             "--{field}: {text:?} is not oui or non"
         ))),
     }
+}
+
+/// The update mask of the fields given on the command line; nothing given is bad input
+/// naming the `flags` that could have been.
+pub fn mask(given: &[(&str, bool)], flags: &str) -> Result<FieldMask, Failure> {
+    let paths: Vec<String> = given
+        .iter()
+        .filter(|(_, set)| *set)
+        .map(|(p, _)| (*p).to_owned())
+        .collect();
+    if paths.is_empty() {
+        return Err(input_error(format!("nothing to change: give {flags}")));
+    }
+    Ok(FieldMask { paths })
 }
 
 #[cfg(test)]

@@ -74,6 +74,23 @@ impl ClientArgs {
     }
 }
 
+/// Runs a domain's command (its `execute`) on a channel to the service: success, or
+/// the failure reported with the exit code scripts rely on.
+pub async fn run<F, Fut>(settings: &Settings, args: &ClientArgs, execute: F) -> ExitCode
+where
+    F: FnOnce(Channel, bool) -> Fut,
+    Fut: Future<Output = Result<(), Failure>>,
+{
+    let result = match args.channel(settings).await {
+        Ok(channel) => execute(channel, args.json).await,
+        Err(failure) => Err(failure),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => report(&failure),
+    }
+}
+
 /// Why a client command failed.
 #[derive(Debug)]
 pub enum Failure {
@@ -206,11 +223,10 @@ impl ListArgs {
     }
 
     /// One page, or every page with `--all`; returns the items and the next token.
-    pub async fn fetch<T, F, Fut>(&self, mut page: F) -> Result<(Vec<T>, String), Failure>
-    where
-        F: FnMut(String) -> Fut,
-        Fut: Future<Output = Result<(Vec<T>, String), Status>>,
-    {
+    pub async fn fetch<T>(
+        &self,
+        mut page: impl AsyncFnMut(String) -> Result<(Vec<T>, String), Status>,
+    ) -> Result<(Vec<T>, String), Failure> {
         let mut items = Vec::new();
         let mut token = self.page_token.clone().unwrap_or_default();
         loop {

@@ -6,20 +6,16 @@ mod commands;
 mod orders;
 mod tools;
 
-use std::process::ExitCode;
-
-use bascule_platform::settings::Settings;
 use bascule_proto::google::r#type::Decimal as WireDecimal;
 use bascule_proto::production::v1 as pb;
 use bascule_proto::production::v1::production_service_client::ProductionServiceClient;
 use chrono::{Datelike, NaiveDate};
 use clap::Subcommand;
-use prost_types::FieldMask;
 use rust_decimal::prelude::ToPrimitive;
 use tonic::transport::Channel;
 
-use super::input::{date, decimal};
-use super::{ClientArgs, Failure, input_error, report};
+use super::input::{date, decimal, mask};
+use super::{Failure, input_error};
 pub use commands::{
     BomCommand, MaintenanceCommand, OrderCommand, OrderState, ProgressCommand, ToolCommand,
     ToolState,
@@ -56,31 +52,25 @@ pub enum ProductionCommand {
     },
 }
 
-pub async fn run(settings: &Settings, args: &ClientArgs, command: &ProductionCommand) -> ExitCode {
-    let result = async {
-        let channel = args.channel(settings).await?;
-        let mut client = ProductionServiceClient::new(channel.clone());
-        let json = args.json;
-        match command {
-            ProductionCommand::Tools { command } => tools::tools(&mut client, json, command).await,
-            ProductionCommand::Maintenance { command } => {
-                tools::maintenance(&mut client, json, command).await
-            }
-            ProductionCommand::Boms { command } => {
-                orders::boms(&mut client, &channel, json, command).await
-            }
-            ProductionCommand::Orders { command } => {
-                orders::orders(&mut client, json, command).await
-            }
-            ProductionCommand::Progress { command } => {
-                orders::progress(&mut client, json, command).await
-            }
+/// Runs `command` on a channel to the service (see [`super::run`]).
+pub async fn execute(
+    channel: Channel,
+    json: bool,
+    command: &ProductionCommand,
+) -> Result<(), Failure> {
+    let mut client = ProductionServiceClient::new(channel.clone());
+    match command {
+        ProductionCommand::Tools { command } => tools::tools(&mut client, json, command).await,
+        ProductionCommand::Maintenance { command } => {
+            tools::maintenance(&mut client, json, command).await
         }
-    }
-    .await;
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => report(&failure),
+        ProductionCommand::Boms { command } => {
+            orders::boms(&mut client, &channel, json, command).await
+        }
+        ProductionCommand::Orders { command } => orders::orders(&mut client, json, command).await,
+        ProductionCommand::Progress { command } => {
+            orders::progress(&mut client, json, command).await
+        }
     }
 }
 
@@ -135,19 +125,6 @@ fn opt_day(field: &str, text: Option<&String>) -> Result<Option<pb::Date>, Failu
 /// Today where the command runs.
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
-}
-
-/// The mask of the fields given on the command line; nothing given is bad input.
-fn mask(given: &[(&str, bool)], options: &str) -> Result<FieldMask, Failure> {
-    let paths: Vec<String> = given
-        .iter()
-        .filter(|(_, set)| *set)
-        .map(|(p, _)| (*p).to_owned())
-        .collect();
-    if paths.is_empty() {
-        return Err(input_error(format!("nothing to change: give {options}")));
-    }
-    Ok(FieldMask { paths })
 }
 
 fn etag(given: Option<&String>) -> String {

@@ -5,11 +5,7 @@ use bascule_proto::google::r#type::Decimal;
 use bascule_proto::production::v1 as pb;
 use serde_json::{Map, Value, json};
 
-use super::output::{Field, View, list, show};
-
-fn name_of<E: TryFrom<i32>>(value: i32, name: impl Fn(&E) -> &'static str) -> Field {
-    Field::text(E::try_from(value).map(|e| name(&e)).unwrap_or(""))
-}
+use super::output::{Field, View, list, list_with, object, show};
 
 /// A calendar day as 2025-01-31, which `--…-date` options also accept.
 fn day(d: Option<&pb::Date>) -> Field {
@@ -41,8 +37,14 @@ impl View for pb::Tool {
         vec![
             ("code", Field::text(&self.code)),
             ("name", Field::text(&self.name)),
-            ("kind", name_of(self.kind, pb::ToolKind::as_str_name)),
-            ("state", name_of(self.state, pb::ToolState::as_str_name)),
+            (
+                "kind",
+                Field::enum_name(self.kind, pb::ToolKind::as_str_name),
+            ),
+            (
+                "state",
+                Field::enum_name(self.state, pb::ToolState::as_str_name),
+            ),
             ("location", Field::text(&self.location)),
             ("cycle_counter", count(Some(self.cycle_counter))),
             (
@@ -90,7 +92,10 @@ impl View for pb::MaintenanceRecord {
         vec![
             ("id", Field::text(&self.id)),
             ("tool_code", Field::text(&self.tool_code)),
-            ("kind", name_of(self.kind, pb::MaintenanceKind::as_str_name)),
+            (
+                "kind",
+                Field::enum_name(self.kind, pb::MaintenanceKind::as_str_name),
+            ),
             ("performed_date", day(self.performed_date.as_ref())),
             ("cycle_counter", count(self.cycle_counter)),
             ("performed_by", Field::text(&self.performed_by)),
@@ -159,7 +164,7 @@ impl View for pb::ManufacturingOrder {
             ("quantity", Field::decimal(self.quantity.as_ref())),
             (
                 "state",
-                name_of(self.state, pb::ManufacturingOrderState::as_str_name),
+                Field::enum_name(self.state, pb::ManufacturingOrderState::as_str_name),
             ),
             ("planned_start_date", day(self.planned_start_date.as_ref())),
             ("planned_end_date", day(self.planned_end_date.as_ref())),
@@ -208,23 +213,6 @@ impl View for pb::ProgressEntry {
     }
 }
 
-/// A field as `output` writes it in JSON: exact numbers as strings, empty as null.
-fn json_field(field: &Field) -> Value {
-    match field {
-        Field::Text(s) | Field::Number(s) if s.is_empty() => Value::Null,
-        Field::Text(s) | Field::Number(s) => Value::String(s.clone()),
-        Field::Time(t) => t.map_or(Value::Null, |t| Value::String(t.to_rfc3339())),
-        Field::Bool(b) => Value::Bool(*b),
-    }
-}
-
-fn object<V: View>(item: &V) -> Map<String, Value> {
-    item.fields()
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), json_field(v)))
-        .collect()
-}
-
 fn bom_json(bom: &pb::BillOfMaterials) -> Value {
     let mut o = object(bom);
     o.insert(
@@ -252,15 +240,7 @@ pub fn show_bom(bom: &pb::BillOfMaterials, json: bool) {
 }
 
 pub fn list_boms(boms: &[pb::BillOfMaterials], next_page_token: &str, json: bool) {
-    if json {
-        let items: Vec<Value> = boms.iter().map(bom_json).collect();
-        println!(
-            "{}",
-            json!({"items": items, "next_page_token": next_page_token})
-        );
-    } else {
-        list(boms, next_page_token, false);
-    }
+    list_with(boms, next_page_token, json, bom_json);
 }
 
 /// An order, with `tool_codes` as an array in JSON.
@@ -273,15 +253,7 @@ pub fn show_order(order: &pb::ManufacturingOrder, json: bool) {
 }
 
 pub fn list_orders(orders: &[pb::ManufacturingOrder], next_page_token: &str, json: bool) {
-    if json {
-        let items: Vec<Value> = orders.iter().map(order_json).collect();
-        println!(
-            "{}",
-            json!({"items": items, "next_page_token": next_page_token})
-        );
-    } else {
-        list(orders, next_page_token, false);
-    }
+    list_with(orders, next_page_token, json, order_json);
 }
 
 /// Totals of an order's progress, whatever the filter and page.
@@ -312,7 +284,7 @@ pub fn list_progress(
         );
         o.insert("next_page_token".into(), json!(next_page_token));
         for (k, v) in &totals {
-            o.insert((*k).to_owned(), json_field(v));
+            o.insert((*k).to_owned(), v.json());
         }
         println!("{}", Value::Object(o));
     } else {

@@ -1,9 +1,6 @@
 //! `bascule stock …`: articles, locations, levels, movements, counts, reorder rules and
 //! replenishment requests, through the stock service.
 
-use std::process::ExitCode;
-
-use bascule_platform::settings::Settings;
 use bascule_proto::google::r#type::Decimal as WireDecimal;
 use bascule_proto::stock::v1 as pb;
 use bascule_proto::stock::v1::stock_service_client::StockServiceClient;
@@ -13,7 +10,7 @@ use tonic::transport::Channel;
 
 use super::input::{boolean, decimal, enum_value, time};
 use super::output::{list, show};
-use super::{ClientArgs, Failure, ListArgs, report, request_id, user_name};
+use super::{Failure, ListArgs, request_id, user_name};
 
 type Client = StockServiceClient<Channel>;
 
@@ -298,19 +295,9 @@ fn route(field: &str, text: &str) -> Result<i32, Failure> {
     enum_value(field, text, pb::Replenishment::from_str_name, ROUTES)
 }
 
-pub async fn run(settings: &Settings, args: &ClientArgs, command: &StockCommand) -> ExitCode {
-    let result = async {
-        let mut client = StockServiceClient::new(args.channel(settings).await?);
-        execute(&mut client, args.json, command).await
-    }
-    .await;
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => report(&failure),
-    }
-}
-
-async fn execute(client: &mut Client, json: bool, command: &StockCommand) -> Result<(), Failure> {
+/// Runs `command` on a channel to the service (see [`super::run`]).
+pub async fn execute(channel: Channel, json: bool, command: &StockCommand) -> Result<(), Failure> {
+    let client = &mut StockServiceClient::new(channel);
     match command {
         StockCommand::Articles { command } => articles(client, json, command).await,
         StockCommand::Locations { command } => locations(client, json, command).await,
@@ -376,18 +363,18 @@ async fn execute(client: &mut Client, json: bool, command: &StockCommand) -> Res
         StockCommand::Requests { command } => match command {
             RequestCommand::List(l) => {
                 let (items, next) = l
-                    .fetch(|token| {
-                        let mut c = client.clone();
+                    .fetch(async |token| {
                         let request = pb::ListReplenishmentRequestsRequest {
                             page_size: l.page_size,
                             page_token: token,
                             filter: l.filter(),
                             order_by: l.order_by(),
                         };
-                        async move {
-                            let r = c.list_replenishment_requests(request).await?.into_inner();
-                            Ok((r.replenishment_requests, r.next_page_token))
-                        }
+                        let r = client
+                            .list_replenishment_requests(request)
+                            .await?
+                            .into_inner();
+                        Ok((r.replenishment_requests, r.next_page_token))
                     })
                     .await?;
                 list(&items, &next, json);
@@ -415,18 +402,15 @@ async fn articles(
     let article = match command {
         ArticleCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListArticlesRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_articles(request).await?.into_inner();
-                        Ok((r.articles, r.next_page_token))
-                    }
+                    let r = client.list_articles(request).await?.into_inner();
+                    Ok((r.articles, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);
@@ -525,18 +509,15 @@ async fn locations(
     let location = match command {
         LocationCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListLocationsRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_locations(request).await?.into_inner();
-                        Ok((r.locations, r.next_page_token))
-                    }
+                    let r = client.list_locations(request).await?.into_inner();
+                    Ok((r.locations, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);
@@ -610,18 +591,15 @@ async fn levels(client: &mut Client, json: bool, command: &LevelCommand) -> Resu
     match command {
         LevelCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListStockLevelsRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_stock_levels(request).await?.into_inner();
-                        Ok((r.stock_levels, r.next_page_token))
-                    }
+                    let r = client.list_stock_levels(request).await?.into_inner();
+                    Ok((r.stock_levels, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);
@@ -648,18 +626,15 @@ async fn movements(
     let movement = match command {
         MovementCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListMovementsRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_movements(request).await?.into_inner();
-                        Ok((r.movements, r.next_page_token))
-                    }
+                    let r = client.list_movements(request).await?.into_inner();
+                    Ok((r.movements, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);
@@ -732,18 +707,15 @@ async fn rules(client: &mut Client, json: bool, command: &RuleCommand) -> Result
     let rule = match command {
         RuleCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListReorderRulesRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_reorder_rules(request).await?.into_inner();
-                        Ok((r.reorder_rules, r.next_page_token))
-                    }
+                    let r = client.list_reorder_rules(request).await?.into_inner();
+                    Ok((r.reorder_rules, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);

@@ -4,10 +4,6 @@ use bascule_proto::stock::v1 as pb;
 
 use super::output::{Field, View};
 
-fn name_of<E: TryFrom<i32>>(value: i32, name: impl Fn(&E) -> &'static str) -> Field {
-    Field::text(E::try_from(value).map(|e| name(&e)).unwrap_or(""))
-}
-
 impl View for pb::Article {
     const COLUMNS: &'static [&'static str] =
         &["code", "name", "kind", "unit", "unit_cost", "active"];
@@ -16,11 +12,14 @@ impl View for pb::Article {
         vec![
             ("code", Field::text(&self.code)),
             ("name", Field::text(&self.name)),
-            ("kind", name_of(self.kind, pb::ArticleKind::as_str_name)),
+            (
+                "kind",
+                Field::enum_name(self.kind, pb::ArticleKind::as_str_name),
+            ),
             ("unit", Field::text(&self.unit)),
             (
                 "replenishment",
-                name_of(self.replenishment, pb::Replenishment::as_str_name),
+                Field::enum_name(self.replenishment, pb::Replenishment::as_str_name),
             ),
             ("unit_cost", Field::decimal(self.unit_cost.as_ref())),
             ("active", Field::Bool(self.active)),
@@ -86,7 +85,10 @@ impl View for pb::Movement {
     fn fields(&self) -> Vec<(&'static str, Field)> {
         vec![
             ("id", Field::text(&self.id)),
-            ("kind", name_of(self.kind, pb::MovementKind::as_str_name)),
+            (
+                "kind",
+                Field::enum_name(self.kind, pb::MovementKind::as_str_name),
+            ),
             ("article_code", Field::text(&self.article_code)),
             ("location_code", Field::text(&self.location_code)),
             ("quantity", Field::decimal(self.quantity.as_ref())),
@@ -120,8 +122,14 @@ impl View for pb::ReorderRule {
             ("min_quantity", Field::decimal(self.min_quantity.as_ref())),
             ("max_quantity", Field::decimal(self.max_quantity.as_ref())),
             ("multiple", Field::decimal(self.multiple.as_ref())),
-            ("mode", name_of(self.mode, pb::ReorderMode::as_str_name)),
-            ("route", name_of(self.route, pb::Replenishment::as_str_name)),
+            (
+                "mode",
+                Field::enum_name(self.mode, pb::ReorderMode::as_str_name),
+            ),
+            (
+                "route",
+                Field::enum_name(self.route, pb::Replenishment::as_str_name),
+            ),
             (
                 "preferred_supplier_code",
                 Field::text(&self.preferred_supplier_code),
@@ -151,9 +159,15 @@ impl View for pb::ReplenishmentRequest {
             ("article_code", Field::text(&self.article_code)),
             ("location_code", Field::text(&self.location_code)),
             ("quantity", Field::decimal(self.quantity.as_ref())),
-            ("route", name_of(self.route, pb::Replenishment::as_str_name)),
+            (
+                "route",
+                Field::enum_name(self.route, pb::Replenishment::as_str_name),
+            ),
             ("supplier_code", Field::text(&self.supplier_code)),
-            ("state", name_of(self.state, pb::RequestState::as_str_name)),
+            (
+                "state",
+                Field::enum_name(self.state, pb::RequestState::as_str_name),
+            ),
             ("need_key", Field::text(&self.need_key)),
             ("create_time", Field::time(self.create_time.as_ref())),
         ]

@@ -18,7 +18,9 @@ use bascule_proto::google::r#type::Decimal;
 use bascule_proto::stock::v1 as stock;
 use bascule_proto::stock::v1::stock_service_client::StockServiceClient;
 use bascule_rpc::client::lazy_channel;
-use bascule_rpc::testing::{TestServer, put_domain_in};
+use bascule_rpc::testing::{TestServer, connect, put_domain_in};
+#[allow(unused_imports)] // not every suite uses both
+pub use bascule_rpc::testing::{metadata, reason};
 use bascule_stock::api::StockApi;
 use tonic::service::Routes;
 use tonic::transport::Channel;
@@ -46,9 +48,7 @@ pub fn stock_client(url: &str) -> Stock {
 pub async fn fournisseurs_server(db: &Db, stock_url: &str) -> (TestServer, Client) {
     let api = FournisseursApi::new(db.clone(), stock_client(stock_url));
     let server = TestServer::start(Routes::new(api.into_server())).await;
-    let client = FournisseursServiceClient::connect(server.url.clone())
-        .await
-        .expect("connect");
+    let client = FournisseursServiceClient::new(connect(&server.url).await);
     (server, client)
 }
 
@@ -68,9 +68,7 @@ pub async fn start(db: &Db, state: DomainState) -> Services {
     put_domain_in(db, "fournisseurs", state).await;
     let stock_server =
         TestServer::start(Routes::new(StockApi::new(db.clone()).into_server())).await;
-    let stock = StockServiceClient::connect(stock_server.url.clone())
-        .await
-        .expect("connect to stock");
+    let stock = StockServiceClient::new(connect(&stock_server.url).await);
     let stock_url = stock_server.url.clone();
     let (server, client) = fournisseurs_server(db, &stock_url).await;
     Services {
@@ -91,22 +89,6 @@ pub fn value(d: Option<&Decimal>) -> &str {
 
 pub fn date(year: i32, month: i32, day: i32) -> Option<pb::Date> {
     Some(pb::Date { year, month, day })
-}
-
-pub fn reason(status: &tonic::Status) -> String {
-    status
-        .get_error_details()
-        .error_info()
-        .map(|i| i.reason.clone())
-        .unwrap_or_default()
-}
-
-pub fn metadata(status: &tonic::Status, key: &str) -> String {
-    status
-        .get_error_details()
-        .error_info()
-        .and_then(|i| i.metadata.get(key).cloned())
-        .unwrap_or_default()
 }
 
 pub fn violation_field(status: &tonic::Status) -> String {

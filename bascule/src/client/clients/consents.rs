@@ -70,8 +70,7 @@ pub(super) async fn execute(
     let consent = match command {
         ConsentCommand::List { customer, list: l } => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListConsentsRequest {
                         customer_code: customer.clone(),
                         page_size: l.page_size,
@@ -79,10 +78,8 @@ pub(super) async fn execute(
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_consents(request).await?.into_inner();
-                        Ok((r.consents, r.next_page_token))
-                    }
+                    let r = client.list_consents(request).await?.into_inner();
+                    Ok((r.consents, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);

@@ -80,8 +80,7 @@ pub(super) async fn execute(
     let contact = match command {
         ContactCommand::List { customer, list: l } => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListContactsRequest {
                         customer_code: customer.clone(),
                         page_size: l.page_size,
@@ -89,10 +88,8 @@ pub(super) async fn execute(
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_contacts(request).await?.into_inner();
-                        Ok((r.contacts, r.next_page_token))
-                    }
+                    let r = client.list_contacts(request).await?.into_inner();
+                    Ok((r.contacts, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);

@@ -206,18 +206,15 @@ pub(super) async fn execute(
     let customer = match command {
         CustomerCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListCustomersRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_customers(request).await?.into_inner();
-                        Ok((r.customers, r.next_page_token))
-                    }
+                    let r = client.list_customers(request).await?.into_inner();
+                    Ok((r.customers, r.next_page_token))
                 })
                 .await?;
             print_customers(&items, &next, json);

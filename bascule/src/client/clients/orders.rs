@@ -177,18 +177,15 @@ pub(super) async fn execute(
                     .map(|c| format!("customer_code = {}", quoted(c))),
             );
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListCustomerOrdersRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: filter.clone(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_customer_orders(request).await?.into_inner();
-                        Ok((r.customer_orders, r.next_page_token))
-                    }
+                    let r = client.list_customer_orders(request).await?.into_inner();
+                    Ok((r.customer_orders, r.next_page_token))
                 })
                 .await?;
             print_orders(&items, &next, json);

@@ -69,18 +69,15 @@ pub(super) async fn boms(
     let bom = match command {
         BomCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListBillsOfMaterialsRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_bills_of_materials(request).await?.into_inner();
-                        Ok((r.bills_of_materials, r.next_page_token))
-                    }
+                    let r = client.list_bills_of_materials(request).await?.into_inner();
+                    Ok((r.bills_of_materials, r.next_page_token))
                 })
                 .await?;
             list_boms(&items, &next, json);
@@ -143,18 +140,18 @@ pub(super) async fn orders(
     let order = match command {
         OrderCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListManufacturingOrdersRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_manufacturing_orders(request).await?.into_inner();
-                        Ok((r.manufacturing_orders, r.next_page_token))
-                    }
+                    let r = client
+                        .list_manufacturing_orders(request)
+                        .await?
+                        .into_inner();
+                    Ok((r.manufacturing_orders, r.next_page_token))
                 })
                 .await?;
             list_orders(&items, &next, json);
@@ -295,8 +292,7 @@ pub(super) async fn progress(
         ProgressCommand::List { mo_number, list: l } => {
             // Each page is kept whole: its totals cover every entry of the order.
             let (pages, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListProgressEntriesRequest {
                         mo_number: mo_number.clone(),
                         page_size: l.page_size,
@@ -304,11 +300,9 @@ pub(super) async fn progress(
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_progress_entries(request).await?.into_inner();
-                        let next = r.next_page_token.clone();
-                        Ok((vec![r], next))
-                    }
+                    let r = client.list_progress_entries(request).await?.into_inner();
+                    let next = r.next_page_token.clone();
+                    Ok((vec![r], next))
                 })
                 .await?;
             let entries: Vec<pb::ProgressEntry> = pages

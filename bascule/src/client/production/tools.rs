@@ -41,18 +41,15 @@ pub(super) async fn tools(
     let tool = match command {
         ToolCommand::List(l) => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListToolsRequest {
                         page_size: l.page_size,
                         page_token: token,
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_tools(request).await?.into_inner();
-                        Ok((r.tools, r.next_page_token))
-                    }
+                    let r = client.list_tools(request).await?.into_inner();
+                    Ok((r.tools, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);
@@ -61,8 +58,7 @@ pub(super) async fn tools(
         ToolCommand::Due { as_of, list: l } => {
             let as_of = as_of.as_deref().map(|d| day("as-of", d)).transpose()?;
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListToolsDueForMaintenanceRequest {
                         as_of,
                         page_size: l.page_size,
@@ -70,13 +66,11 @@ pub(super) async fn tools(
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c
-                            .list_tools_due_for_maintenance(request)
-                            .await?
-                            .into_inner();
-                        Ok((r.tools, r.next_page_token))
-                    }
+                    let r = client
+                        .list_tools_due_for_maintenance(request)
+                        .await?
+                        .into_inner();
+                    Ok((r.tools, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);
@@ -195,8 +189,7 @@ pub(super) async fn maintenance(
     let record = match command {
         MaintenanceCommand::List { tool, list: l } => {
             let (items, next) = l
-                .fetch(|token| {
-                    let mut c = client.clone();
+                .fetch(async |token| {
                     let request = pb::ListMaintenanceRecordsRequest {
                         tool_code: tool.clone().unwrap_or_default(),
                         page_size: l.page_size,
@@ -204,10 +197,8 @@ pub(super) async fn maintenance(
                         filter: l.filter(),
                         order_by: l.order_by(),
                     };
-                    async move {
-                        let r = c.list_maintenance_records(request).await?.into_inner();
-                        Ok((r.maintenance_records, r.next_page_token))
-                    }
+                    let r = client.list_maintenance_records(request).await?.into_inner();
+                    Ok((r.maintenance_records, r.next_page_token))
                 })
                 .await?;
             list(&items, &next, json);
