@@ -121,9 +121,10 @@ fn main() -> ExitCode {
                 })
                 .await)
             }
-            Command::Mail { client, command } => {
-                Ok(client::outbox::run(&settings, client, command).await)
-            }
+            Command::Mail { client, command } => Ok(client::run(&settings, client, |ch, json| {
+                client::outbox::execute(ch, json, command)
+            })
+            .await),
             Command::Serve { domain, listen } => {
                 let args = serve::ServeArgs {
                     domain: domain.clone(),

@@ -152,6 +152,18 @@ async fn staff_work_through_the_cli_against_a_running_service() {
         Some(69)
     );
 
+    // The outbox of the served domain: nothing waits; another domain is not served here.
+    let outbox = support::json(&client(
+        url,
+        &["mail", "list", "--domain", "stock", "--json"],
+    ));
+    assert_eq!(
+        outbox["items"].as_array().map(Vec::len),
+        Some(0),
+        "{outbox}"
+    );
+    support::fails(&client(url, &["mail", "list", "--domain", "clients"]), 4);
+
     // A graceful stop on SIGTERM, then one JSON access line per request.
     let out = support::stop(server);
     let lines: Vec<serde_json::Value> = text(&out.stderr)

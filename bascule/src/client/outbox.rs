@@ -1,15 +1,13 @@
 //! `bascule mail …`: a domain's e-mail outbox: what waits, what was sent, and the
 //! messages that could not be delivered, to retry or cancel.
 
-use std::process::ExitCode;
-
-use bascule_platform::settings::Settings;
 use bascule_proto::outbox::v1 as pb;
 use bascule_proto::outbox::v1::outbox_service_client::OutboxServiceClient;
 use clap::Subcommand;
+use tonic::transport::Channel;
 
 use super::output::{Field, View, list, show};
-use super::{ClientArgs, Failure, ListArgs, report};
+use super::{Failure, ListArgs};
 
 #[derive(Debug, Subcommand)]
 pub enum MailCommand {
@@ -76,61 +74,53 @@ impl View for pb::Message {
     }
 }
 
-pub async fn run(settings: &Settings, args: &ClientArgs, command: &MailCommand) -> ExitCode {
-    let result = async {
-        let mut client = OutboxServiceClient::new(args.channel(settings).await?);
-        let message = match command {
-            MailCommand::List { domain, list: l } => {
-                let (items, next) = l
-                    .fetch(|token| {
-                        let mut c = client.clone();
-                        let request = pb::ListMessagesRequest {
+pub async fn execute(channel: Channel, json: bool, command: &MailCommand) -> Result<(), Failure> {
+    let mut client = OutboxServiceClient::new(channel);
+    let message = match command {
+        MailCommand::List { domain, list: l } => {
+            let (items, next) = l
+                .fetch(async |token| {
+                    let r = client
+                        .list_messages(pb::ListMessagesRequest {
                             domain: domain.clone(),
                             page_size: l.page_size,
                             page_token: token,
                             filter: l.filter(),
                             order_by: l.order_by(),
-                        };
-                        async move {
-                            let r = c.list_messages(request).await?.into_inner();
-                            Ok((r.messages, r.next_page_token))
-                        }
-                    })
-                    .await?;
-                list(&items, &next, args.json);
-                return Ok(());
-            }
-            MailCommand::Get { id, domain } => {
-                client
-                    .get_message(pb::GetMessageRequest {
-                        domain: domain.clone(),
-                        id: id.clone(),
-                    })
-                    .await?
-            }
-            MailCommand::Retry { id, domain } => {
-                client
-                    .retry_message(pb::RetryMessageRequest {
-                        domain: domain.clone(),
-                        id: id.clone(),
-                    })
-                    .await?
-            }
-            MailCommand::Cancel { id, domain } => {
-                client
-                    .cancel_message(pb::CancelMessageRequest {
-                        domain: domain.clone(),
-                        id: id.clone(),
-                    })
-                    .await?
-            }
-        };
-        show(&message.into_inner(), args.json);
-        Ok::<(), Failure>(())
-    }
-    .await;
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => report(&failure),
-    }
+                        })
+                        .await?
+                        .into_inner();
+                    Ok((r.messages, r.next_page_token))
+                })
+                .await?;
+            list(&items, &next, json);
+            return Ok(());
+        }
+        MailCommand::Get { id, domain } => {
+            client
+                .get_message(pb::GetMessageRequest {
+                    domain: domain.clone(),
+                    id: id.clone(),
+                })
+                .await?
+        }
+        MailCommand::Retry { id, domain } => {
+            client
+                .retry_message(pb::RetryMessageRequest {
+                    domain: domain.clone(),
+                    id: id.clone(),
+                })
+                .await?
+        }
+        MailCommand::Cancel { id, domain } => {
+            client
+                .cancel_message(pb::CancelMessageRequest {
+                    domain: domain.clone(),
+                    id: id.clone(),
+                })
+                .await?
+        }
+    };
+    show(&message.into_inner(), json);
+    Ok(())
 }
