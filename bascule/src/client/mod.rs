@@ -14,6 +14,8 @@ pub mod output;
 pub mod production;
 mod production_views;
 pub mod stock;
+mod stock_commands;
+mod stock_moves;
 mod stock_views;
 
 use std::path::PathBuf;
