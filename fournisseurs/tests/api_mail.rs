@@ -5,8 +5,10 @@
 mod api_support;
 
 use bascule_fournisseurs::notify::{MAIL_DOMAIN, MailAddresses};
-use bascule_mail::OutboxState;
+use std::time::Duration;
+
 use bascule_mail::outbox;
+use bascule_mail::{OutboxState, RelayOptions};
 use bascule_platform::db::Db;
 use bascule_platform::domain_state::DomainState;
 use bascule_proto::fournisseurs::v1 as pb;
@@ -254,7 +256,52 @@ pub async fn without_mail_addresses_the_supplier_is_still_written_to(db: Db) {
     assert!(deliver(&relay, &server).await.is_empty());
 }
 
+pub async fn a_committed_e_mail_wakes_the_relay(db: Db) {
+    let server = SmtpServer::start().await;
+    // A relay that would not look again for a minute unless woken.
+    let relay = server
+        .relay(&db, MAIL_DOMAIN, Some(ADMIN))
+        .with_options(RelayOptions {
+            poll_interval: Duration::from_secs(60),
+            ..RelayOptions::default()
+        });
+    let mut s = start_with(
+        &db,
+        DomainState::Live,
+        Some(addresses().with_waker(relay.waker())),
+    )
+    .await;
+    seed(&mut s).await;
+    mailed_supplier(&mut s.client).await;
+    order_for(&mut s.client, "BC25-0400", "F00020").await;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = {
+        let relay = relay.clone();
+        tokio::spawn(async move {
+            relay
+                .run(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        })
+    };
+    // Let the relay make its first (empty) round and go to sleep.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    send(&mut s.client, "BC25-0400").await.expect("send");
+    let mut waited = Duration::ZERO;
+    while server.received().is_empty() && waited < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+    }
+    let _ = stop.send(());
+    running.await.expect("relay stopped");
+    let got = server.received();
+    assert_eq!(got.len(), 1, "sent without waiting for the next poll");
+    assert_eq!(got[0].subject(), "Demande de prix – commande BC25-0400");
+}
+
 bascule_platform::backend_tests!(
+    a_committed_e_mail_wakes_the_relay,
     the_supplier_gets_the_rfq_then_the_confirmation_once_each,
     a_supplier_without_address_is_reported_to_the_administrator,
     without_mail_addresses_the_supplier_is_still_written_to,
