@@ -5,4 +5,5 @@
 pub mod api;
 pub mod domain;
 pub mod legacy;
+pub mod notify;
 pub mod storage;

@@ -4,6 +4,7 @@
 //! switch-over gate.
 
 use bascule_clients::api::ClientsApi;
+use bascule_clients::notify::MailAddresses;
 use bascule_clients::storage::schema;
 use bascule_platform::control;
 use bascule_platform::db::Db;
@@ -26,8 +27,12 @@ mod gate;
 mod gdpr;
 #[path = "api/lists.rs"]
 mod lists;
+#[path = "api/mail.rs"]
+mod mail;
 #[path = "api/orders.rs"]
 mod orders;
+#[path = "api/smtp.rs"]
+mod smtp;
 
 use customers::{
     consents_are_granted_listed_and_withdrawn, contacts_are_created_listed_and_updated,
@@ -38,6 +43,11 @@ use gdpr::{erasure_anonymises_and_waits_for_open_orders, export_holds_everything
 use lists::{
     customer_lists_page_without_gaps_and_filters_are_checked, order_lists_filter_and_page,
 };
+use mail::{
+    a_customer_without_address_or_erased_gets_no_confirmation,
+    confirmation_reaches_the_customer_and_production_once,
+    without_mail_addresses_the_customer_is_still_written_to,
+};
 use orders::{
     drafts_are_edited_with_totals_and_nothing_else_is,
     orders_follow_the_state_machine_and_nothing_else, retries_with_a_request_id_create_once,
@@ -46,11 +56,24 @@ use orders::{
 type Client = ClientsServiceClient<Channel>;
 
 async fn start(db: &Db, state: DomainState) -> (TestServer, Client) {
+    start_with(db, state, None).await
+}
+
+/// The same, with the company's e-mail addresses when given.
+async fn start_with(
+    db: &Db,
+    state: DomainState,
+    mail: Option<MailAddresses>,
+) -> (TestServer, Client) {
     upgrade(db, &[control::schema(), schema().clone()])
         .await
         .expect("upgrade");
     put_domain_in(db, "clients", state).await;
-    let server = TestServer::start(Routes::new(ClientsApi::new(db.clone()).into_server())).await;
+    let mut api = ClientsApi::new(db.clone());
+    if let Some(addresses) = mail {
+        api = api.with_mail(addresses);
+    }
+    let server = TestServer::start(Routes::new(api.into_server())).await;
     let client = ClientsServiceClient::new(connect(&server.url).await);
     (server, client)
 }
@@ -146,4 +169,7 @@ bascule_platform::backend_tests!(
     retries_with_a_request_id_create_once,
     export_holds_everything_on_a_customer,
     erasure_anonymises_and_waits_for_open_orders,
+    confirmation_reaches_the_customer_and_production_once,
+    a_customer_without_address_or_erased_gets_no_confirmation,
+    without_mail_addresses_the_customer_is_still_written_to,
 );

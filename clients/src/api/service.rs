@@ -11,6 +11,7 @@ use tonic::{Request, Response, Status};
 
 use super::{ERROR_DOMAIN, consents, contacts, customers, orders};
 use crate::domain::OrderState;
+use crate::notify::MailAddresses;
 use crate::storage::ClientsStore;
 
 #[derive(Debug, Clone)]
@@ -24,11 +25,23 @@ pub struct ClientsApi {
 const DOMAIN: &str = "clients";
 
 impl ClientsApi {
+    /// The service on `db`, writing the order confirmations to customers into the
+    /// outbox (see [`ClientsApi::with_mail`] for the company's own addresses).
     pub fn new(db: Db) -> Self {
         ClientsApi {
-            store: ClientsStore::new(db.clone()),
+            store: ClientsStore::new(db.clone()).with_mail(MailAddresses::default()),
             gate: Arc::new(LiveGate::new(db.clone(), DOMAIN)),
             requests: RequestLog::new(db, DOMAIN),
+        }
+    }
+
+    /// The same service with the company's addresses for its e-mails (see
+    /// [`crate::notify`]): the production team told of orders confirmed and cancelled.
+    /// Without it the customers are still written to, and production is skipped.
+    pub fn with_mail(self, addresses: MailAddresses) -> Self {
+        ClientsApi {
+            store: self.store.with_mail(addresses),
+            ..self
         }
     }
 

@@ -4,9 +4,13 @@
 use bascule_platform::db::record::{self, Page, PageRequest, Record, Stored};
 use bascule_platform::db::{DbError, Exec, SqlBuilder, Tx};
 
+use bascule_mail::MailError;
+
+use super::contacts::ContactRecord;
 use super::records::LineRecord;
-use super::store::{ClientsStore, StoredOrder, lock_customer, mapped, storage};
+use super::store::{ClientsStore, StoredOrder, customer_in, lock_customer, mapped, storage};
 use crate::domain::{ClientsError, CustomerOrder, OrderLine, OrderState};
+use crate::notify::{self, MAIL_DOMAIN, MailAddresses, OrderEvent, OrderMailData};
 
 impl ClientsStore {
     /// Creates an order with its lines. The state is kept as given so that migrated
@@ -127,10 +131,18 @@ impl ClientsStore {
         let moved = current
             .value
             .transition(next, usize::try_from(line_count).unwrap_or_default())?;
+        let event = OrderEvent::for_transition(current.value.state, next);
         let stored = record::update(&mut tx, &current.id, revision, moved)
             .await
             .map_err(mapped("order", order_number))?;
+        let mut queued = false;
+        if let (Some(event), Some(addresses)) = (event, &self.mail) {
+            queued = write_mail(&mut tx, event, &stored, addresses).await?;
+        }
         tx.commit().await.map_err(storage)?;
+        if queued && let Some(waker) = self.mail.as_ref().and_then(|m| m.waker.as_ref()) {
+            waker.wake();
+        }
         Ok(stored)
     }
 }
@@ -204,4 +216,55 @@ async fn delete_lines(tx: &mut Tx, order_id: &str) -> Result<u64, DbError> {
     b.push(&format!("DELETE FROM {table} WHERE order_id = "))
         .bind(order_id);
     tx.execute(b.statement()).await
+}
+
+/// Writes, in the transaction of the state change of `order`, the e-mails that
+/// [`notify::plan`] decides for `event`; returns whether one was new. An address the
+/// outbox refuses (a stored one lettre cannot parse) leaves the change to go through
+/// without that e-mail, logged; a database failure fails the change, so that it never
+/// happens without its e-mails. An e-mail already queued under its key (a replayed
+/// change) is not written again.
+async fn write_mail(
+    tx: &mut Tx,
+    event: OrderEvent,
+    order: &Stored<CustomerOrder>,
+    addresses: &MailAddresses,
+) -> Result<bool, ClientsError> {
+    let number = &order.value.order_number;
+    let customer = customer_in(tx, &order.value.customer_code).await?;
+    let principal = record::list_all::<ContactRecord>(
+        tx,
+        &[
+            ("customer_id", customer.id.as_str().into()),
+            ("principal", true.into()),
+        ],
+    )
+    .await
+    .map_err(storage)?
+    .into_iter()
+    .map(|c| c.value.contact)
+    .find(|c| c.email.is_some());
+    let lines = lines_of(tx, &order.id).await?;
+    let data = OrderMailData {
+        order: &order.value,
+        lines: &lines,
+        customer: &customer.value,
+        principal: principal.as_ref(),
+    };
+    let mut queued = false;
+    for email in notify::plan(event, &data, addresses)? {
+        let key = email.dedup_key.clone();
+        match bascule_mail::enqueue(tx, MAIL_DOMAIN, email).await {
+            Ok(done) if done.created => queued = true,
+            Ok(_) => tracing::info!(dedup_key = key, "e-mail already queued: not written again"),
+            Err(MailError::Invalid(why)) => tracing::error!(
+                order_number = number,
+                dedup_key = key,
+                error = why,
+                "e-mail refused by the outbox: not sent"
+            ),
+            Err(e) => return Err(ClientsError::Storage(Box::new(e))),
+        }
+    }
+    Ok(queued)
 }

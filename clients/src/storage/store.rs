@@ -1,6 +1,8 @@
 //! Clients operations on the target database: each method is one transaction. This file
 //! holds customers and consents; orders are in `orders.rs`.
 
+use std::sync::Arc;
+
 use bascule_platform::db::record::{self, Page, PageRequest, Stored};
 use bascule_platform::db::{Db, DbError, Exec, Tx};
 use chrono::{DateTime, Utc};
@@ -10,10 +12,13 @@ use super::records::{ConsentRecord, map_stored};
 use crate::domain::{
     ClientsError, Consent, ConsentPurpose, Customer, CustomerOrder, OrderLine, total_excl_tax,
 };
+use crate::notify::MailAddresses;
 
 #[derive(Debug, Clone)]
 pub struct ClientsStore {
     pub(super) db: Db,
+    /// The e-mails of state changes are written only when set (see [`crate::notify`]).
+    pub(super) mail: Option<Arc<MailAddresses>>,
 }
 
 /// An order as stored: its header with the metadata, and its lines in line order.
@@ -91,8 +96,19 @@ pub(super) async fn lock_customer(
 }
 
 impl ClientsStore {
+    /// A store that writes no e-mail: for tools and tests that want the data alone.
+    /// The service uses [`ClientsStore::with_mail`].
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self { db, mail: None }
+    }
+
+    /// The same store writing the e-mails of order state changes into the outbox, in
+    /// their transactions (the control schema's outbox table must exist).
+    pub fn with_mail(self, addresses: MailAddresses) -> Self {
+        Self {
+            mail: Some(Arc::new(addresses)),
+            ..self
+        }
     }
 
     pub async fn create_customer(

@@ -17,6 +17,7 @@ use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
 use super::ERROR_DOMAIN;
+use crate::notify::MailAddresses;
 use crate::storage::FournisseursStore;
 
 #[derive(Debug, Clone)]
@@ -32,13 +33,33 @@ pub struct FournisseursApi {
 const DOMAIN: &str = "fournisseurs";
 
 impl FournisseursApi {
-    /// The service on `db`, posting the receipts of goods to the stock service behind
+    /// The service on `db`, writing the e-mails of purchase orders to suppliers into the
+    /// outbox (see [`FournisseursApi::with_mail`] for the company's own addresses), posting the receipts of goods to the stock service behind
     /// `stock` (a channel with a deadline, such as `bascule_rpc::client::lazy_channel`'s).
     pub fn new(db: Db, stock: StockServiceClient<Channel>) -> Self {
         FournisseursApi {
-            store: FournisseursStore::new(db.clone()),
+            store: FournisseursStore::new(db.clone()).with_mail(MailAddresses::default()),
             gate: Arc::new(LiveGate::new(db.clone(), DOMAIN)),
             requests: RequestLog::new(db, DOMAIN),
+            stock,
+        }
+    }
+
+    /// The same service with the company's addresses for its e-mails (see
+    /// [`crate::notify`]): purchasing copied on what goes to suppliers, the
+    /// administrator told of a supplier without address. Without it the suppliers are
+    /// still written to, and the unset addresses are skipped.
+    pub fn with_mail(self, addresses: MailAddresses) -> Self {
+        let FournisseursApi {
+            store,
+            gate,
+            requests,
+            stock,
+        } = self;
+        FournisseursApi {
+            store: store.with_mail(addresses),
+            gate,
+            requests,
             stock,
         }
     }

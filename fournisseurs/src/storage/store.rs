@@ -7,10 +7,13 @@ mod orders;
 mod receipts;
 mod search;
 
+use std::sync::Arc;
+
 use bascule_platform::db::record::{self, Page, PageRequest, Stored};
 use bascule_platform::db::{Db, DbError, Exec};
 
 use crate::domain::{FournisseursError, Supplier, SupplierArticle};
+use crate::notify::MailAddresses;
 
 pub use bills::BillWithPayments;
 pub use orders::OrderWithLines;
@@ -19,6 +22,8 @@ pub use receipts::ReceiptWithLines;
 #[derive(Debug, Clone)]
 pub struct FournisseursStore {
     db: Db,
+    /// The e-mails of state changes are written only when set (see [`crate::notify`]).
+    mail: Option<Arc<MailAddresses>>,
 }
 
 fn storage(e: DbError) -> FournisseursError {
@@ -65,8 +70,19 @@ async fn existing_supplier(
 }
 
 impl FournisseursStore {
+    /// A store that writes no e-mail: for tools and tests that want the data alone.
+    /// The service uses [`FournisseursStore::with_mail`].
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self { db, mail: None }
+    }
+
+    /// The same store writing the e-mails of state changes into the outbox, in their
+    /// transactions (the control schema's outbox table must exist).
+    pub fn with_mail(self, addresses: MailAddresses) -> Self {
+        Self {
+            mail: Some(Arc::new(addresses)),
+            ..self
+        }
     }
 
     pub async fn create_supplier(

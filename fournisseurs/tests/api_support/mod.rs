@@ -4,9 +4,12 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::time::Duration;
 
 use bascule_fournisseurs::api::FournisseursApi;
+use bascule_fournisseurs::notify::MailAddresses;
 use bascule_fournisseurs::storage::schema;
 use bascule_platform::control;
 use bascule_platform::db::Db;
@@ -46,7 +49,19 @@ pub fn stock_client(url: &str) -> Stock {
 
 /// A fournisseurs server on `db` that posts receipts to the stock service at `stock_url`.
 pub async fn fournisseurs_server(db: &Db, stock_url: &str) -> (TestServer, Client) {
-    let api = FournisseursApi::new(db.clone(), stock_client(stock_url));
+    fournisseurs_server_with(db, stock_url, None).await
+}
+
+/// The same, with the company's e-mail addresses when given.
+pub async fn fournisseurs_server_with(
+    db: &Db,
+    stock_url: &str,
+    mail: Option<MailAddresses>,
+) -> (TestServer, Client) {
+    let mut api = FournisseursApi::new(db.clone(), stock_client(stock_url));
+    if let Some(addresses) = mail {
+        api = api.with_mail(addresses);
+    }
     let server = TestServer::start(Routes::new(api.into_server())).await;
     let client = FournisseursServiceClient::new(connect(&server.url).await);
     (server, client)
@@ -54,6 +69,11 @@ pub async fn fournisseurs_server(db: &Db, stock_url: &str) -> (TestServer, Clien
 
 /// Stock (live) and fournisseurs (in `state`) on `db`.
 pub async fn start(db: &Db, state: DomainState) -> Services {
+    start_with(db, state, None).await
+}
+
+/// The same, fournisseurs with the company's e-mail addresses when given.
+pub async fn start_with(db: &Db, state: DomainState, mail: Option<MailAddresses>) -> Services {
     upgrade(
         db,
         &[
@@ -70,7 +90,7 @@ pub async fn start(db: &Db, state: DomainState) -> Services {
         TestServer::start(Routes::new(StockApi::new(db.clone()).into_server())).await;
     let stock = StockServiceClient::new(connect(&stock_server.url).await);
     let stock_url = stock_server.url.clone();
-    let (server, client) = fournisseurs_server(db, &stock_url).await;
+    let (server, client) = fournisseurs_server_with(db, &stock_url, mail).await;
     Services {
         client,
         stock,

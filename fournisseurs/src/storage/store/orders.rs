@@ -1,15 +1,19 @@
 //! Purchase orders with their lines: creation, reading, state changes and receipts.
 
-use bascule_platform::db::Exec;
+use std::collections::HashMap;
+
+use bascule_mail::{Email, MailError};
 use bascule_platform::db::record::{self, Page, PageRequest, Stored};
+use bascule_platform::db::{Exec, Tx};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{FournisseursStore, existing_supplier, mapped, not_found, storage};
 use crate::domain::{
-    FournisseursError, PoState, PurchaseOrder, PurchaseOrderLine, ReceiptStatus, check_lines,
-    order_total,
+    FournisseursError, PoState, PurchaseOrder, PurchaseOrderLine, ReceiptStatus, SupplierArticle,
+    check_lines, order_total,
 };
+use crate::notify::{self, MAIL_DOMAIN, MailAddresses, OrderMailData, Planned, PoMail};
 use crate::storage::records::LineRow;
 
 /// An order as stored, with its lines in line number order.
@@ -139,11 +143,19 @@ impl FournisseursStore {
                 revision,
             });
         }
+        let mail = PoMail::for_transition(current.value.state, to);
         let next = current.value.transition_to(to)?;
         let stored = record::update(&mut tx, &current.id, revision, next)
             .await
             .map_err(mapped("purchase order", po_number))?;
+        let mut queued = false;
+        if let (Some(mail), Some(addresses)) = (mail, &self.mail) {
+            queued = write_mail(&mut tx, mail, &stored, addresses).await?;
+        }
         tx.commit().await.map_err(storage)?;
+        if queued && let Some(waker) = self.mail.as_ref().and_then(|m| m.waker.as_ref()) {
+            waker.wake();
+        }
         Ok(stored)
     }
 
@@ -214,5 +226,101 @@ impl FournisseursStore {
             .map_err(mapped("purchase order line", &key))?;
         tx.commit().await.map_err(storage)?;
         Ok(line_of(stored))
+    }
+}
+
+fn mail_failed(e: impl std::error::Error + Send + Sync + 'static) -> FournisseursError {
+    FournisseursError::Storage(Box::new(e))
+}
+
+/// Writes `email` into the outbox in `tx`; true when it was new. An e-mail already
+/// queued under its key (a replayed change) is not written again.
+async fn enqueue(tx: &mut Tx, email: Email) -> Result<bool, MailError> {
+    let key = email.dedup_key.clone();
+    let done = bascule_mail::enqueue(tx, MAIL_DOMAIN, email).await?;
+    if !done.created {
+        tracing::info!(dedup_key = key, "e-mail already queued: not written again");
+    }
+    Ok(done.created)
+}
+
+/// Writes, in the transaction of the state change of `order`, the e-mail `mail` that
+/// [`notify::plan`] decides: to the supplier, or the notice that it has no address.
+/// Returns whether something was queued. An address the outbox refuses (the supplier
+/// record holds one lettre cannot parse) leaves the change to go through, with the
+/// notice instead; a database failure fails the change, so that it never happens
+/// without its e-mail.
+async fn write_mail(
+    tx: &mut Tx,
+    mail: PoMail,
+    order: &Stored<PurchaseOrder>,
+    addresses: &MailAddresses,
+) -> Result<bool, FournisseursError> {
+    let po_number = &order.value.po_number;
+    let supplier = existing_supplier(tx, &order.value.supplier_code).await?;
+    let lines: Vec<PurchaseOrderLine> =
+        record::list_all::<LineRow>(tx, &[("order_id", (&order.id).into())])
+            .await
+            .map_err(storage)?
+            .into_iter()
+            .map(|r| r.value.line)
+            .collect();
+    let skus: HashMap<String, String> = record::list_all::<SupplierArticle>(
+        tx,
+        &[("supplier_code", (&supplier.value.code).into())],
+    )
+    .await
+    .map_err(storage)?
+    .into_iter()
+    .filter_map(|a| a.value.supplier_sku.map(|sku| (a.value.article_code, sku)))
+    .collect();
+    let data = OrderMailData {
+        order: &order.value,
+        lines: &lines,
+        supplier: &supplier.value,
+        skus: &skus,
+    };
+    let notice = match notify::plan(mail, &data, addresses).map_err(mail_failed)? {
+        Planned::Supplier(email) => match enqueue(tx, email).await {
+            Ok(created) => return Ok(created),
+            Err(MailError::Invalid(why)) => {
+                tracing::warn!(
+                    po_number,
+                    supplier = supplier.value.code,
+                    error = why,
+                    "the supplier's ordering address is refused: the administrator is told instead"
+                );
+                notify::no_address_notice(mail, &data, addresses, Some(&why))
+                    .map_err(mail_failed)?
+            }
+            Err(e) => return Err(mail_failed(e)),
+        },
+        Planned::NoAddress(notice) => {
+            tracing::warn!(
+                po_number,
+                supplier = supplier.value.code,
+                "the supplier has no ordering address: the order is not e-mailed to it"
+            );
+            notice
+        }
+    };
+    let Some(notice) = notice else {
+        tracing::debug!(
+            po_number,
+            "no administrator nor purchasing address: nobody is told that the supplier got no e-mail"
+        );
+        return Ok(false);
+    };
+    match enqueue(tx, notice).await {
+        Ok(created) => Ok(created),
+        Err(MailError::Invalid(why)) => {
+            tracing::error!(
+                po_number,
+                error = why,
+                "the notice to the administrator is refused"
+            );
+            Ok(false)
+        }
+        Err(e) => Err(mail_failed(e)),
     }
 }
