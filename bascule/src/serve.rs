@@ -2,12 +2,13 @@
 //! with health (SERVING once the database is reachable and upgraded), reflection, TLS,
 //! the access log and graceful shutdown.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use bascule_mail::{MailSettings, Relay};
+use bascule_mail::{MailSettings, Relay, RelayWaker};
 use bascule_platform::db::Db;
 use bascule_platform::db::upgrade::{self, SchemaState};
 use bascule_platform::settings::Settings;
@@ -115,19 +116,24 @@ async fn watch_health(db: Db, served: Vec<&'static str>, reporter: HealthReporte
 }
 
 /// One e-mail relay per served domain, sending what its outbox holds; without an SMTP
-/// URL the e-mails wait in the outbox until one is set.
-fn start_relays(db: &Db, served: &[&'static str], mail: &MailSettings) -> anyhow::Result<()> {
+/// URL the e-mails wait in the outbox until one is set. Returns each relay's waker, by
+/// domain, so that a commit that queued an e-mail sends it at once.
+fn start_relays(
+    db: &Db,
+    served: &[&'static str],
+    mail: &MailSettings,
+) -> anyhow::Result<HashMap<&'static str, RelayWaker>> {
+    let mut wakers = HashMap::new();
     for domain in served {
         match Relay::from_settings(db.clone(), domain, mail)? {
             Some(relay) => {
+                wakers.insert(*domain, relay.waker());
                 tokio::spawn(async move { relay.run(shutdown_signal()).await });
             }
-            None => {
-                tracing::info!(domain, "no mail.smtp_url: e-mails wait in the outbox");
-            }
+            None => tracing::info!(domain, "no mail.smtp_url: e-mails wait in the outbox"),
         }
     }
-    Ok(())
+    Ok(wakers)
 }
 
 pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<ExitCode> {
@@ -153,7 +159,7 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<ExitCo
     let mail = MailSettings::from_values(&settings.mail)
         .map_err(|errors| anyhow::anyhow!("invalid mail settings: {}", errors.join("; ")))?;
     let db = connect_when_reachable(settings).await?;
-    start_relays(&db, &served, &mail)?;
+    let wakers = start_relays(&db, &served, &mail)?;
 
     let deadline = Duration::from_secs(settings.server.call_timeout_secs);
     let stock_url = settings
@@ -181,8 +187,14 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<ExitCo
     for domain in &served {
         match *domain {
             "fournisseurs" => {
+                let mut addresses =
+                    bascule_fournisseurs::notify::MailAddresses::from_settings(&mail);
+                if let Some(waker) = wakers.get("fournisseurs") {
+                    addresses = addresses.with_waker(waker.clone());
+                }
                 routes.add_service(
                     bascule_fournisseurs::api::FournisseursApi::new(db.clone(), stock_client()?)
+                        .with_mail(addresses)
                         .into_server(),
                 );
             }
@@ -196,7 +208,15 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<ExitCo
                 );
             }
             _ => {
-                routes.add_service(bascule_clients::api::ClientsApi::new(db.clone()).into_server());
+                let mut addresses = bascule_clients::notify::MailAddresses::from_settings(&mail);
+                if let Some(waker) = wakers.get("clients") {
+                    addresses = addresses.with_waker(waker.clone());
+                }
+                routes.add_service(
+                    bascule_clients::api::ClientsApi::new(db.clone())
+                        .with_mail(addresses)
+                        .into_server(),
+                );
             }
         }
         reporter

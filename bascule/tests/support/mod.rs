@@ -89,7 +89,19 @@ pub async fn live_db(domains: &[&str]) -> (TempDir, String) {
 /// Starts `bascule serve --domain <domain>` on a free port and returns it with its
 /// URL; its stderr (the JSON log) is kept when `keep_log`.
 pub fn serve(domain: &str, target: &str, keep_log: bool) -> (Child, String) {
-    let mut child = bin("admin")
+    serve_with(domain, target, keep_log, &[])
+}
+
+/// [`serve`] with environment variables (the e-mail settings, say).
+pub fn serve_with(
+    domain: &str,
+    target: &str,
+    keep_log: bool,
+    envs: &[(&str, &str)],
+) -> (Child, String) {
+    let mut command = bin("admin");
+    command.envs(envs.iter().copied());
+    let mut child = command
         .args([
             "serve",
             "--domain",
