@@ -10,6 +10,10 @@
 //!   failures with exponential backoff and jitter, and gives up the others (DEAD), logging,
 //!   counting and alerting the administrator by e-mail. Every message carries a
 //!   Message-ID derived from its row, the same at every attempt.
+//! - [`enqueue_deferred`] and [`Composer`]: an e-mail whose recipients or content come
+//!   from another domain's service is written as a kind and a JSON payload, and composed
+//!   by the domain's composer at each attempt until it is sent; a composer that cannot
+//!   reach that service is retried like an SMTP 4xx answer.
 //! - [`outbox::list_dead`], [`outbox::retry`] and [`outbox::cancel`] for the operators.
 //! - [`Template`]: French subject, text and HTML parts with `{{name}}` placeholders.
 
@@ -19,10 +23,17 @@ pub mod outbox;
 pub mod relay;
 pub mod settings;
 pub mod template;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use api::OutboxApi;
 pub use error::MailError;
-pub use outbox::{Email, Enqueued, OutboxMessage, OutboxState, enqueue};
-pub use relay::{Delivery, Recorded, Relay, RelayStats, RelayWaker, TickReport};
+pub use outbox::{
+    Deferred, Email, Enqueued, OutboxMessage, OutboxState, enqueue, enqueue_deferred,
+};
+pub use relay::{
+    ComposeError, ComposeFuture, Composed, Composer, Delivery, Recorded, Relay, RelayStats,
+    RelayWaker, TickReport,
+};
 pub use settings::{MailSettings, RelayOptions, SmtpConfig, SmtpSecurity};
 pub use template::{Rendered, Template, TemplateError, escape_html};

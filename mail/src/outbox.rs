@@ -2,6 +2,14 @@
 //! written in the transaction of the business change that causes it, so that the change
 //! and its e-mail are committed (or rolled back) together. A relay sends it later.
 //!
+//! A message is written whole ([`enqueue`]: recipients, subject and body known in the
+//! transaction), or deferred ([`enqueue_deferred`]: only its kind and a JSON payload,
+//! when the recipients or the content live in another domain's service). The relay
+//! composes a deferred message at each attempt until it is sent, with the [`Composer`]
+//! of its domain; the composition is then written on the row.
+//!
+//! [`Composer`]: crate::relay::Composer
+//!
 //! States: `PENDING` (waiting for `next_attempt_at`) → `SENDING` (claimed by a relay
 //! until `next_attempt_at`, its lease) → `SENT`; or back to `PENDING` after a temporary
 //! failure; or `DEAD` after a permanent failure or too many attempts. A `DEAD` message
@@ -20,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::MailError;
+use crate::relay::Composed;
 
 /// An e-mail to send, as a domain hands it to [`enqueue`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,6 +44,19 @@ pub struct Email {
     pub text: String,
     /// The HTML part, when there is one (sent as multipart/alternative with the text).
     pub html: Option<String>,
+}
+
+/// An e-mail to compose at send time (see [`enqueue_deferred`]): what it is about and the
+/// facts the domain's composer needs, the rest (recipients, text) being fetched then.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deferred {
+    /// As [`Email::dedup_key`]: a second deferred e-mail with the same key is the same.
+    pub dedup_key: String,
+    /// Which composition, e.g. `stock.replenishment`: lower-case letters, digits, `.`,
+    /// `_` or `-`, at most 100 characters.
+    pub kind: String,
+    /// The facts the composer reads, in JSON.
+    pub payload: serde_json::Value,
 }
 
 /// What [`enqueue`] did.
@@ -99,6 +121,10 @@ pub struct OutboxMessage {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    /// For a deferred message: the composition to run at send time, and its payload.
+    /// Until it is composed, `to` is empty and `subject` and `text` only say so.
+    pub kind: Option<String>,
+    pub payload: Option<serde_json::Value>,
     pub state: OutboxState,
     /// Claims so far, the one under way included.
     pub attempts: i64,
@@ -114,6 +140,11 @@ impl OutboxMessage {
         self.dedup_key
             .strip_prefix(&self.domain)
             .is_some_and(|rest| rest.starts_with(ALERT_MARK))
+    }
+
+    /// True for a message composed at send time ([`enqueue_deferred`]).
+    pub fn is_deferred(&self) -> bool {
+        self.kind.is_some()
     }
 }
 
@@ -153,6 +184,11 @@ impl Record for OutboxMessage {
             ("subject", (&self.subject).into()),
             ("body_text", (&self.text).into()),
             ("body_html", self.html.clone().into()),
+            ("kind", self.kind.clone().into()),
+            (
+                "payload",
+                self.payload.as_ref().map(ToString::to_string).into(),
+            ),
             ("state", self.state.as_str().into()),
             ("attempts", self.attempts.into()),
             ("next_attempt_at", self.next_attempt_at.into()),
@@ -166,6 +202,11 @@ impl Record for OutboxMessage {
         let recipients: Recipients = serde_json::from_str(&recipients)
             .map_err(|e| DbError::Decode(format!("outbox.recipients: {e}")))?;
         let state: String = row.get("state")?;
+        let payload: Option<String> = row.get("payload")?;
+        let payload = payload
+            .map(|p| serde_json::from_str(&p))
+            .transpose()
+            .map_err(|e| DbError::Decode(format!("outbox.payload: {e}")))?;
         Ok(OutboxMessage {
             domain: row.get("domain")?,
             dedup_key: row.get("dedup_key")?,
@@ -175,6 +216,8 @@ impl Record for OutboxMessage {
             subject: row.get("subject")?,
             text: row.get("body_text")?,
             html: row.get("body_html")?,
+            kind: row.get("kind")?,
+            payload,
             state: OutboxState::parse(&state)
                 .ok_or_else(|| DbError::Decode(format!("unknown outbox state {state:?}")))?,
             attempts: row.get("attempts")?,
@@ -301,6 +344,8 @@ fn prepare(
         subject: truncate(&subject, max_chars("subject")),
         text: email.text,
         html,
+        kind: None,
+        payload: None,
         state: OutboxState::Pending,
         attempts: 0,
         next_attempt_at: record::now(),
@@ -322,6 +367,30 @@ fn prepare(
         )));
     }
     Ok((id, message))
+}
+
+/// Checks and normalizes what a composer made, as [`enqueue`] checks an e-mail: the
+/// reason when it cannot be sent.
+pub(crate) fn check_composed(c: Composed) -> Result<Composed, String> {
+    let email = Email {
+        dedup_key: "composed".into(),
+        to: c.to,
+        cc: c.cc,
+        subject: c.subject,
+        text: c.text,
+        html: c.html,
+    };
+    let (_, m) = prepare("composed", email, None).map_err(|e| match e {
+        MailError::Invalid(reason) => reason,
+        other => other.to_string(),
+    })?;
+    Ok(Composed {
+        to: m.to,
+        cc: m.cc,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+    })
 }
 
 /// The INSERT that does nothing when the key is already there: `ON CONFLICT DO NOTHING`
@@ -393,6 +462,16 @@ pub(crate) async fn enqueue_keyed(
     stored_key: Option<String>,
 ) -> Result<Enqueued, MailError> {
     let (id, message) = prepare(domain, email, stored_key)?;
+    insert_or_find(tx, id, message).await
+}
+
+/// Inserts the row unless its key is there, and says which row holds the key.
+async fn insert_or_find(
+    tx: &mut Tx,
+    id: String,
+    message: OutboxMessage,
+) -> Result<Enqueued, MailError> {
+    let domain = message.domain.as_str();
     let inserted = match tx
         .execute(insert_statement(tx.dialect(), &id, &message)?)
         .await
@@ -425,6 +504,68 @@ pub(crate) async fn enqueue_keyed(
         message_id: existing.value.message_id,
         created: false,
     })
+}
+
+/// The subject a deferred message has until it is composed.
+pub(crate) fn deferred_subject(kind: &str) -> String {
+    format!("[à composer à l'envoi] {kind}")
+}
+
+/// Checks a deferred e-mail and makes its row, as [`prepare`] does for a whole one.
+fn prepare_deferred(
+    domain: &str,
+    deferred: Deferred,
+) -> Result<(String, OutboxMessage), MailError> {
+    check_domain(domain)?;
+    if deferred.dedup_key.trim().is_empty() {
+        return Err(MailError::Invalid("the deduplication key is empty".into()));
+    }
+    let kind = deferred.kind.trim();
+    let kind_ok = !kind.is_empty()
+        && kind.chars().count() <= max_chars("kind")
+        && kind
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    if !kind_ok {
+        return Err(MailError::Invalid(format!(
+            "kind {kind:?} must be 1 to {} lower-case letters, digits, '.', '_' or '-'",
+            max_chars("kind")
+        )));
+    }
+    let id = record::new_id();
+    let message = OutboxMessage {
+        domain: domain.to_owned(),
+        dedup_key: stored_dedup_key(domain, &deferred.dedup_key),
+        message_id: message_id_for(&id, domain),
+        to: Vec::new(),
+        cc: Vec::new(),
+        subject: deferred_subject(kind),
+        text: format!("Courriel « {kind} » composé au moment de l'envoi à partir de ses données."),
+        html: None,
+        kind: Some(kind.to_owned()),
+        payload: Some(deferred.payload),
+        state: OutboxState::Pending,
+        attempts: 0,
+        next_attempt_at: record::now(),
+        last_error: None,
+        sent_at: None,
+    };
+    Ok((id, message))
+}
+
+/// Writes an e-mail to compose at send time, in the caller's transaction: for an e-mail
+/// whose recipients or content come from another domain's service, which the business
+/// request must not wait for. Only the kind and the payload are stored; the relay asks
+/// its [`Composer`](crate::relay::Composer) for the message at each attempt until it is
+/// sent, with the same Message-ID every time. The same deduplication rules as
+/// [`enqueue`]: a second e-mail with the same key (deferred or not) is not written.
+pub async fn enqueue_deferred(
+    tx: &mut Tx,
+    domain: &str,
+    deferred: Deferred,
+) -> Result<Enqueued, MailError> {
+    let (id, message) = prepare_deferred(domain, deferred)?;
+    insert_or_find(tx, id, message).await
 }
 
 /// The outbox row `id` of `domain`.
@@ -569,6 +710,10 @@ pub struct Claimed {
     pub revision: i64,
     pub created_at: DateTime<Utc>,
     pub message: OutboxMessage,
+    /// True once a deferred message's recipients and content were composed for this
+    /// attempt (see [`crate::Relay::compose`]); they are then written on the row with
+    /// the outcome. Always false for a message written whole.
+    pub composed: bool,
 }
 
 /// Claims up to `limit` due messages of `domain` in one short transaction: PENDING ones
@@ -634,6 +779,7 @@ pub(crate) async fn claim(
                 revision: revision + 1,
                 created_at,
                 message,
+                composed: false,
             });
         }
     }
@@ -660,6 +806,20 @@ pub(crate) async fn settle(
     let mut b = SqlBuilder::new(e.dialect());
     b.push(&format!("UPDATE {} SET revision = revision + 1", table(e)));
     b.push(", updated_at = ").bind(now);
+    if claimed.composed {
+        // What this attempt composed, for the operators: who it went (or was going) to.
+        let m = &claimed.message;
+        let values = record::check_values(
+            OutboxMessage::table_def(),
+            m.to_values()
+                .into_iter()
+                .filter(|(n, _)| matches!(*n, "recipients" | "subject" | "body_text" | "body_html"))
+                .collect(),
+        )?;
+        for (name, value) in values {
+            b.push(&format!(", {name} = ")).bind(value);
+        }
+    }
     match outcome {
         Settle::Sent => {
             b.push(", state = ")
@@ -823,7 +983,7 @@ mod tests {
             "{}",
             pg.sql
         );
-        assert_eq!(pg.params.len(), 16);
+        assert_eq!(pg.params.len(), 18);
         let ora = insert_statement(Dialect::Oracle, &id, &m).unwrap();
         assert!(
             ora.sql.starts_with(
@@ -833,8 +993,8 @@ mod tests {
             "{}",
             ora.sql
         );
-        assert!(ora.sql.ends_with(":17)"), "{}", ora.sql);
-        assert_eq!(ora.params.len(), 17);
+        assert!(ora.sql.ends_with(":19)"), "{}", ora.sql);
+        assert_eq!(ora.params.len(), 19);
         assert_eq!(ora.params[0], Value::Text(m.dedup_key.clone()));
     }
 }

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,7 +28,84 @@ use tokio::sync::Notify;
 use crate::MailError;
 use crate::outbox::{self, Claimed, Email, OutboxMessage, Settle};
 use crate::settings::{MailSettings, RelayOptions, SmtpConfig, SmtpSecurity};
-use crate::template::Template;
+use crate::template::{Rendered, Template};
+
+/// A deferred e-mail as its composer made it: who receives it, and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+}
+
+impl Composed {
+    /// A rendered template sent to `to`.
+    pub fn new(rendered: Rendered, to: Vec<String>) -> Composed {
+        Composed {
+            to,
+            cc: Vec::new(),
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+        }
+    }
+
+    pub fn with_cc(mut self, cc: Vec<String>) -> Composed {
+        self.cc = cc;
+        self
+    }
+}
+
+/// Why a deferred e-mail could not be composed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ComposeError {
+    /// Worth trying again later (the other domain's service is unreachable, busy, or
+    /// answered late): retried with the same backoff as an SMTP 4xx answer.
+    #[error("{0}")]
+    Temporary(String),
+    /// Trying again would not help (no such supplier, no e-mail address, an unknown
+    /// kind, a payload that does not fit): the message is DEAD and the administrator
+    /// told, with this reason.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+/// What [`Composer::compose`] returns.
+pub type ComposeFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Composed, ComposeError>> + Send + 'a>>;
+
+/// Makes a domain's deferred e-mails (see [`outbox::enqueue_deferred`]) at send time,
+/// from their kind and payload, typically by asking another domain's service for the
+/// recipients. Called at each attempt until the message is sent, so it must give the
+/// same message for the same payload (derive dates from the payload, not the clock).
+///
+/// ```
+/// use bascule_mail::relay::{ComposeError, ComposeFuture, Composed, Composer};
+///
+/// struct Fixed;
+///
+/// impl Composer for Fixed {
+///     fn compose<'a>(&'a self, kind: &'a str, payload: &'a serde_json::Value) -> ComposeFuture<'a> {
+///         Box::pin(async move {
+///             match (kind, payload["to"].as_str()) {
+///                 ("demo.hello", Some(to)) => Ok(Composed {
+///                     to: vec![to.to_owned()],
+///                     cc: Vec::new(),
+///                     subject: "Bonjour".into(),
+///                     text: "Bonjour !".into(),
+///                     html: None,
+///                 }),
+///                 _ => Err(ComposeError::Permanent(format!("nothing to compose for {kind}"))),
+///             }
+///         })
+///     }
+/// }
+/// ```
+pub trait Composer: Send + Sync {
+    fn compose<'a>(&'a self, kind: &'a str, payload: &'a serde_json::Value) -> ComposeFuture<'a>;
+}
 
 /// Builds the pooled lettre transport an [`SmtpConfig`] describes.
 pub fn transport(config: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
@@ -144,6 +222,7 @@ struct Inner {
     sender: Mailbox,
     admin: Option<Mailbox>,
     options: RelayOptions,
+    composer: Option<Arc<dyn Composer>>,
     counters: Counters,
     wake: Arc<Notify>,
 }
@@ -163,6 +242,7 @@ impl fmt::Debug for Relay {
             .field("sender", &self.inner.sender.to_string())
             .field("admin", &self.inner.admin.as_ref().map(ToString::to_string))
             .field("options", &self.inner.options)
+            .field("composer", &self.inner.composer.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -194,6 +274,7 @@ impl Relay {
                     .map(|a| mailbox("administrator address", a))
                     .transpose()?,
                 options: RelayOptions::default(),
+                composer: None,
                 counters: Counters::default(),
                 wake: Arc::new(Notify::new()),
             }),
@@ -229,6 +310,24 @@ impl Relay {
             }
             Err(shared) => {
                 tracing::warn!("relay options not changed: the relay is already shared");
+                Relay { inner: shared }
+            }
+        }
+    }
+
+    /// The same relay composing the domain's deferred e-mails with `composer` (before
+    /// it is cloned or run). Without one, a deferred e-mail waits (a temporary failure)
+    /// until it is given up after the relay's attempts.
+    pub fn with_composer(self, composer: Arc<dyn Composer>) -> Relay {
+        match Arc::try_unwrap(self.inner) {
+            Ok(mut inner) => {
+                inner.composer = Some(composer);
+                Relay {
+                    inner: Arc::new(inner),
+                }
+            }
+            Err(shared) => {
+                tracing::warn!("relay composer not set: the relay is already shared");
                 Relay { inner: shared }
             }
         }
@@ -319,14 +418,18 @@ impl Relay {
         };
         let mut unreachable: Option<String> = None;
         let mut first_error = None;
-        for c in &claimed {
+        for mut c in claimed {
             let delivery = match &unreachable {
                 Some(error) => Delivery::Temporary {
                     error: format!("not tried, the server was unreachable: {error}"),
                     connection: true,
                 },
-                None => self.send(c).await,
+                None => match self.compose(&mut c).await {
+                    Ok(()) => self.send(&c).await,
+                    Err(failed) => failed,
+                },
             };
+            let c = &c;
             if let Delivery::Temporary {
                 error,
                 connection: true,
@@ -376,9 +479,69 @@ impl Relay {
         .await?)
     }
 
+    /// For a deferred message, the step before sending: asks the composer for its
+    /// recipients and content and puts them in the claimed message (`composed`); a
+    /// message written whole is left as it is. A failure is the delivery to record:
+    /// [`ComposeError::Temporary`] is retried like an SMTP 4xx answer,
+    /// [`ComposeError::Permanent`] and a composition that cannot be sent (no recipient,
+    /// a bad address) give the message up.
+    pub async fn compose(&self, claimed: &mut Claimed) -> Result<(), Delivery> {
+        let m = &claimed.message;
+        let (Some(kind), false) = (m.kind.clone(), claimed.composed) else {
+            return Ok(());
+        };
+        let payload = m.payload.clone().unwrap_or(serde_json::Value::Null);
+        let Some(composer) = &self.inner.composer else {
+            return Err(Delivery::Temporary {
+                error: format!(
+                    "no composer for the deferred e-mails of {} (kind {kind}): the service \
+                     runs its relay without one",
+                    self.inner.domain
+                ),
+                connection: false,
+            });
+        };
+        let composed = match composer.compose(&kind, &payload).await {
+            Ok(c) => c,
+            Err(ComposeError::Temporary(reason)) => {
+                return Err(Delivery::Temporary {
+                    error: format!("composing {kind}: {reason}"),
+                    connection: false,
+                });
+            }
+            Err(ComposeError::Permanent(reason)) => {
+                return Err(Delivery::Permanent {
+                    error: format!("cannot compose {kind}: {reason} (payload {payload})"),
+                });
+            }
+        };
+        let checked = outbox::check_composed(composed).map_err(|reason| Delivery::Permanent {
+            error: format!("cannot compose {kind}: {reason} (payload {payload})"),
+        })?;
+        let m = &mut claimed.message;
+        m.to = checked.to;
+        m.cc = checked.cc;
+        m.subject = checked.subject;
+        m.text = checked.text;
+        m.html = checked.html;
+        claimed.composed = true;
+        Ok(())
+    }
+
     /// The second step: hands a claimed message to the SMTP server, touching nothing in
-    /// the database.
+    /// the database. A deferred message not composed yet is composed first.
     pub async fn send(&self, claimed: &Claimed) -> Delivery {
+        let composed;
+        let claimed = if claimed.message.is_deferred() && !claimed.composed {
+            let mut c = claimed.clone();
+            if let Err(failed) = self.compose(&mut c).await {
+                return failed;
+            }
+            composed = c;
+            &composed
+        } else {
+            claimed
+        };
         let message = match self.build(claimed) {
             Ok(m) => m,
             Err(error) => return Delivery::Permanent { error },
@@ -523,13 +686,11 @@ impl Relay {
                     .to_string(),
             ),
         ]);
-        let rendered = ALERT
-            .render(&vars)
-            .unwrap_or_else(|e| crate::template::Rendered {
-                subject: format!("[bascule] Courriel non distribué ({})", self.inner.domain),
-                text: format!("{e}\n{vars:?}"),
-                html: None,
-            });
+        let rendered = ALERT.render(&vars).unwrap_or_else(|e| Rendered {
+            subject: format!("[bascule] Courriel non distribué ({})", self.inner.domain),
+            text: format!("{e}\n{vars:?}"),
+            html: None,
+        });
         rendered.into_email(String::new(), vec![admin.to_string()])
     }
 }
@@ -683,6 +844,8 @@ mod tests {
             subject: "Réception de la commande n° 42".into(),
             text: "Bonjour,\nla commande est reçue.".into(),
             html: Some("<p>Bonjour,</p>".into()),
+            kind: None,
+            payload: None,
             state: outbox::OutboxState::Sending,
             attempts: 1,
             next_attempt_at: Utc::now(),

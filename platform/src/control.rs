@@ -84,6 +84,10 @@ fn v1() -> Vec<SchemaChange> {
             .required("subject", T::Text(400))
             .required("body_text", T::LongText)
             .optional("body_html", T::LongText)
+            // A deferred e-mail: what to compose at send time (see bascule-mail's
+            // `enqueue_deferred`); NULL for an e-mail written whole.
+            .optional("kind", T::Text(100))
+            .optional("payload", T::LongText)
             .required("state", T::Enum(OUTBOX_STATES))
             .required("attempts", T::Int)
             .required("next_attempt_at", T::Timestamp)

@@ -158,6 +158,8 @@ BEGIN
   subject VARCHAR2(400 CHAR) NOT NULL,
   body_text CLOB NOT NULL,
   body_html CLOB,
+  kind VARCHAR2(100 CHAR),
+  payload CLOB,
   state VARCHAR2(9 CHAR) NOT NULL CONSTRAINT outbox_state_ck CHECK (state IN (''PENDING'', ''SENDING'', ''SENT'', ''DEAD'', ''CANCELLED'')),
   attempts NUMBER(19) NOT NULL,
   next_attempt_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,

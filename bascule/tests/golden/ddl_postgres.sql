@@ -110,6 +110,8 @@ CREATE TABLE IF NOT EXISTS control.outbox (
   subject VARCHAR(400) NOT NULL,
   body_text TEXT NOT NULL,
   body_html TEXT,
+  kind VARCHAR(100),
+  payload TEXT,
   state VARCHAR(9) NOT NULL CONSTRAINT outbox_state_ck CHECK (state IN ('PENDING', 'SENDING', 'SENT', 'DEAD', 'CANCELLED')),
   attempts BIGINT NOT NULL,
   next_attempt_at TIMESTAMPTZ NOT NULL,

@@ -108,6 +108,8 @@ CREATE TABLE IF NOT EXISTS control.outbox (
   subject TEXT NOT NULL,
   body_text TEXT NOT NULL,
   body_html TEXT,
+  kind TEXT,
+  payload TEXT,
   state TEXT NOT NULL CONSTRAINT outbox_state_ck CHECK (state IN ('PENDING', 'SENDING', 'SENT', 'DEAD', 'CANCELLED')),
   attempts INTEGER NOT NULL,
   next_attempt_at TEXT NOT NULL,

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod aiosmtpd;
+mod deferred;
 mod outbox;
 mod relay;
 mod support;

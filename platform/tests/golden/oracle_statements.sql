@@ -165,6 +165,8 @@ BEGIN
   subject VARCHAR2(400 CHAR) NOT NULL,
   body_text CLOB NOT NULL,
   body_html CLOB,
+  kind VARCHAR2(100 CHAR),
+  payload CLOB,
   state VARCHAR2(9 CHAR) NOT NULL CONSTRAINT outbox_state_ck CHECK (state IN (''PENDING'', ''SENDING'', ''SENT'', ''DEAD'', ''CANCELLED'')),
   attempts NUMBER(19) NOT NULL,
   next_attempt_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
@@ -247,15 +249,15 @@ INSERT INTO BASCULE_CONTROL.outbox (id, revision, created_at, updated_at, domain
 /
 -- binds: Text, Int, Timestamp, Timestamp, Text, Text, Text, Text, Text, Text, Text, Text, Int, Timestamp, Text, Timestamp
 
-SELECT id, revision, created_at, updated_at, domain, dedup_key, message_id, recipients, subject, body_text, body_html, state, attempts, next_attempt_at, last_error, sent_at FROM BASCULE_CONTROL.outbox WHERE id = :1
+SELECT id, revision, created_at, updated_at, domain, dedup_key, message_id, recipients, subject, body_text, body_html, kind, payload, state, attempts, next_attempt_at, last_error, sent_at FROM BASCULE_CONTROL.outbox WHERE id = :1
 /
 -- binds: Text
 
-SELECT id, revision, created_at, updated_at, domain, dedup_key, message_id, recipients, subject, body_text, body_html, state, attempts, next_attempt_at, last_error, sent_at FROM BASCULE_CONTROL.outbox WHERE state = :1 ORDER BY created_at, id FETCH FIRST 21 ROWS ONLY
+SELECT id, revision, created_at, updated_at, domain, dedup_key, message_id, recipients, subject, body_text, body_html, kind, payload, state, attempts, next_attempt_at, last_error, sent_at FROM BASCULE_CONTROL.outbox WHERE state = :1 ORDER BY created_at, id FETCH FIRST 21 ROWS ONLY
 /
 -- binds: Text
 
-SELECT id, revision, created_at, updated_at, domain, dedup_key, message_id, recipients, subject, body_text, body_html, state, attempts, next_attempt_at, last_error, sent_at FROM BASCULE_CONTROL.outbox WHERE dedup_key = :1 AND sent_at IS NULL FOR UPDATE
+SELECT id, revision, created_at, updated_at, domain, dedup_key, message_id, recipients, subject, body_text, body_html, kind, payload, state, attempts, next_attempt_at, last_error, sent_at FROM BASCULE_CONTROL.outbox WHERE dedup_key = :1 AND sent_at IS NULL FOR UPDATE
 /
 -- binds: Text
 

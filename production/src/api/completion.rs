@@ -12,6 +12,7 @@ use tonic_types::StatusExt;
 use super::convert as c;
 use super::service::ProductionApi;
 use crate::domain::{ManufacturingOrder, MoState, Posting, PostingKind, ProductionError};
+use crate::notify;
 
 /// The user recorded on the movements when the request names nobody.
 const DEFAULT_USER: &str = "production";
@@ -81,9 +82,13 @@ pub async fn complete(
             }
             // Every movement is in stock: a failure from here on is retried by the
             // client, and the movements' request ids keep the retry from posting again.
+            // The customer's e-mail, if the order was made for one, with the DONE state.
+            let produced = produced.unwrap_or(order.quantity);
             Ok(c::order(
                 api.store
-                    .change_order_state(&r.mo_number, revision, MoState::Done)
+                    .change_order_state_mailing(&r.mo_number, revision, MoState::Done, |done| {
+                        notify::order_done(done, produced)
+                    })
                     .await?,
             ))
         })

@@ -11,6 +11,7 @@ use bascule_rpc::{ApiResult, LiveGate, RequestLog, list_params};
 use tonic::{Request, Response, Status};
 
 use super::{ERROR_DOMAIN, convert as c, fields};
+use crate::notify::MailAddresses;
 use crate::storage::StockStore;
 
 #[derive(Debug, Clone)]
@@ -18,6 +19,8 @@ pub struct StockApi {
     store: StockStore,
     gate: Arc<LiveGate>,
     requests: RequestLog,
+    /// Who the reorder check's e-mails go to; `None`: the check writes no e-mail.
+    mail: Option<Arc<MailAddresses>>,
 }
 
 /// The domain name in the control schema.
@@ -29,7 +32,16 @@ impl StockApi {
             store: StockStore::new(db.clone()),
             gate: Arc::new(LiveGate::new(db.clone(), DOMAIN)),
             requests: RequestLog::new(db, DOMAIN),
+            mail: None,
         }
+    }
+
+    /// The same service with its e-mails on: each request the reorder check raises
+    /// writes its e-mail in its transaction (see [`crate::notify`]), for the stock
+    /// relay to send (with a [`crate::notify::StockComposer`] for the suppliers' ones).
+    pub fn with_mail(mut self, addresses: MailAddresses) -> Self {
+        self.mail = Some(Arc::new(addresses));
+        self
     }
 
     pub fn into_server(self) -> StockServiceServer<Self> {
@@ -526,7 +538,10 @@ impl StockService for StockApi {
         reply(
             async {
                 self.gate.check_write().await?;
-                let check = self.store.reorder_check(r.include_manual).await?;
+                let check = self
+                    .store
+                    .reorder_check_mailing(r.include_manual, self.mail.as_deref())
+                    .await?;
                 Ok(pb::RunReorderCheckResponse {
                     raised: check.raised.into_iter().map(c::request).collect(),
                     already_requested: i32::try_from(check.already_requested).unwrap_or(i32::MAX),

@@ -13,6 +13,7 @@ use crate::domain::{
     Location, MovementKind, NewMovement, ReorderMode, ReorderRule, ReplenishmentRequest,
     RequestState, StockError, StockLevel,
 };
+use crate::notify::MailAddresses;
 
 /// What a reorder check found.
 #[derive(Debug, Clone, Default)]
@@ -199,6 +200,17 @@ impl StockStore {
     /// A need is identified by the rule and how many of its requests were closed, so a
     /// rule below minimum raises again only after its previous request is done.
     pub async fn reorder_check(&self, include_manual: bool) -> Result<ReorderCheck, StockError> {
+        self.reorder_check_mailing(include_manual, None).await
+    }
+
+    /// [`Self::reorder_check`] that also writes, with `mail`, the e-mails of each request
+    /// it raises in the request's own transaction (see [`crate::notify`]).
+    pub async fn reorder_check_mailing(
+        &self,
+        include_manual: bool,
+        mail: Option<&MailAddresses>,
+    ) -> Result<ReorderCheck, StockError> {
+        let today = Utc::now().date_naive();
         let rules = record::list_all::<ReorderRule>(&mut self.db.clone(), &[])
             .await
             .map_err(storage)?;
@@ -244,7 +256,13 @@ impl StockStore {
                     closed + 1
                 ),
             };
-            let (stored, new) = self.raise_request(request).await?;
+            let (stored, new) = match mail {
+                None => self.raise_request(request).await?,
+                Some(mail) => {
+                    self.raise_request_mailing(request, mail, &level, rule.min_qty, today)
+                        .await?
+                }
+            };
             if new {
                 check.raised.push(stored);
             } else {

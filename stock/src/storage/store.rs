@@ -8,6 +8,7 @@ use crate::domain::{
     Article, Location, Movement, NewMovement, ReorderRule, ReplenishmentRequest, StockError,
     StockLevel,
 };
+use crate::notify::{self, MailAddresses};
 
 /// How many times a ledger append is retried when another append changed the same level.
 const APPEND_ATTEMPTS: usize = 5;
@@ -302,6 +303,49 @@ impl StockStore {
                     entity: "replenishment request",
                     key,
                 })
+            }
+            Err(e) => Err(storage(e)),
+        }
+    }
+
+    /// [`Self::raise_request`] with the request's e-mails (see [`crate::notify`]) in
+    /// its transaction: both are written, or neither. A request already raised writes
+    /// no e-mail again.
+    pub(crate) async fn raise_request_mailing(
+        &self,
+        request: ReplenishmentRequest,
+        mail: &MailAddresses,
+        level: &StockLevel,
+        min_qty: rust_decimal::Decimal,
+        today: chrono::NaiveDate,
+    ) -> Result<(Stored<ReplenishmentRequest>, bool), StockError> {
+        let key = request.need_key.clone();
+        let mut tx = self.db.begin().await.map_err(storage)?;
+        match record::insert(&mut tx, request).await {
+            Ok(stored) => {
+                let raised = notify::Raised {
+                    request: &stored,
+                    level,
+                    min_qty,
+                    today,
+                };
+                notify::request_raised(&mut tx, mail, &raised)
+                    .await
+                    .map_err(storage)?;
+                tx.commit().await.map_err(storage)?;
+                Ok((stored, true))
+            }
+            Err(DbError::Duplicate(_)) => {
+                // PostgreSQL has aborted the transaction: read the first request outside.
+                tx.rollback().await.map_err(storage)?;
+                record::find_by(&mut self.db.clone(), "need_key", key.as_str().into())
+                    .await
+                    .map_err(storage)?
+                    .map(|e| (e, false))
+                    .ok_or(StockError::NotFound {
+                        entity: "replenishment request",
+                        key,
+                    })
             }
             Err(e) => Err(storage(e)),
         }

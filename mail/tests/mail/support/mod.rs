@@ -1,7 +1,10 @@
 //! What the e-mail tests share: the schemas, a business table to change alongside the
 //! outbox, relays with fast retries, and the SMTP servers.
 
+// The server that `bascule_mail::testing` offers the domains' tests, compiled in here.
+#[path = "../../../src/testing/pki.rs"]
 pub mod pki;
+#[path = "../../../src/testing/smtp.rs"]
 pub mod smtp;
 
 use std::sync::LazyLock;

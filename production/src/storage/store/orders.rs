@@ -6,11 +6,14 @@ use bascule_platform::db::record::{self, Page, PageRequest, Stored};
 use bascule_platform::db::schema::SchemaName;
 use bascule_platform::db::{DbError, Exec, Kind, SqlBuilder, Tx};
 
+use bascule_mail::{Deferred, MailError};
+
 use super::{ProductionStore, check_revision, mapped, not_found, storage};
 use crate::domain::{
     BillOfMaterials, ManufacturingOrder, MoState, ProductionError, ProgressEntry, ProgressTotals,
     Tool,
 };
+use crate::notify::MAIL_DOMAIN;
 use crate::storage::records::{BomHeader, BomLineRow, OrderHeader, OrderTool, rewrap};
 
 /// The entries reported on an order and what they add up to.
@@ -279,6 +282,21 @@ impl ProductionStore {
         revision: i64,
         to: MoState,
     ) -> Result<Stored<ManufacturingOrder>, ProductionError> {
+        self.change_order_state_mailing(mo_number, revision, to, |_| None)
+            .await
+    }
+
+    /// [`Self::change_order_state`] that also writes, in the same transaction, the
+    /// deferred e-mail `mail` makes of the order in its new state, if any: the state
+    /// and its e-mail are committed together, or neither. An e-mail refused as made is
+    /// logged and left out; the change stands.
+    pub async fn change_order_state_mailing(
+        &self,
+        mo_number: &str,
+        revision: i64,
+        to: MoState,
+        mail: impl FnOnce(&ManufacturingOrder) -> Option<Deferred>,
+    ) -> Result<Stored<ManufacturingOrder>, ProductionError> {
         let mut tx = self.begin().await?;
         let current = locked_order(&mut tx, mo_number).await?;
         check_revision(ORDER, mo_number, revision, current.revision)?;
@@ -286,6 +304,15 @@ impl ProductionStore {
         let header = record::update(&mut tx, &current.id, revision, OrderHeader(next))
             .await
             .map_err(mapped(ORDER, mo_number))?;
+        if let Some(deferred) = mail(&header.value.0) {
+            match bascule_mail::enqueue_deferred(&mut tx, MAIL_DOMAIN, deferred).await {
+                Ok(_) => {}
+                Err(MailError::Db(e)) => return Err(storage(e)),
+                Err(e) => {
+                    tracing::error!(mo_number, error = %e, "order e-mail not written");
+                }
+            }
+        }
         let mut orders = with_tools(&mut tx, vec![header]).await?;
         tx.commit().await.map_err(storage)?;
         orders.pop().ok_or_else(|| not_found(ORDER, mo_number))

@@ -19,6 +19,12 @@ pub struct Pki {
     key_pem: String,
 }
 
+impl Default for Pki {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Pki {
     pub fn new() -> Pki {
         let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
