@@ -5,13 +5,16 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use bascule_mail::{MailSettings, Relay, RelayWaker};
+use bascule_mail::{Composer, MailSettings, Relay, RelayWaker};
 use bascule_platform::db::Db;
 use bascule_platform::db::upgrade::{self, SchemaState};
 use bascule_platform::settings::Settings;
+use bascule_proto::clients::v1::clients_service_client::ClientsServiceClient;
+use bascule_proto::fournisseurs::v1::fournisseurs_service_client::FournisseursServiceClient;
 use bascule_proto::stock::v1::stock_service_client::StockServiceClient;
 use bascule_rpc::client::{ClientTls, lazy_channel};
 use bascule_rpc::server::{TlsFiles, base_routes, serve, shutdown_signal};
@@ -122,11 +125,16 @@ fn start_relays(
     db: &Db,
     served: &[&'static str],
     mail: &MailSettings,
+    composers: &HashMap<&'static str, Arc<dyn Composer>>,
 ) -> anyhow::Result<HashMap<&'static str, RelayWaker>> {
     let mut wakers = HashMap::new();
     for domain in served {
         match Relay::from_settings(db.clone(), domain, mail)? {
-            Some(relay) => {
+            Some(mut relay) => {
+                // E-mails whose recipients another domain knows are composed when sent.
+                if let Some(composer) = composers.get(domain) {
+                    relay = relay.with_composer(Arc::clone(composer));
+                }
                 wakers.insert(*domain, relay.waker());
                 tokio::spawn(async move { relay.run(shutdown_signal()).await });
             }
@@ -159,7 +167,6 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<ExitCo
     let mail = MailSettings::from_values(&settings.mail)
         .map_err(|errors| anyhow::anyhow!("invalid mail settings: {}", errors.join("; ")))?;
     let db = connect_when_reachable(settings).await?;
-    let wakers = start_relays(&db, &served, &mail)?;
 
     let deadline = Duration::from_secs(settings.server.call_timeout_secs);
     let stock_url = settings
@@ -183,6 +190,34 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<ExitCo
         )?))
     };
 
+    let url_of = |given: &Option<String>| {
+        given
+            .clone()
+            .unwrap_or_else(|| own_url(addr, tls.is_some()))
+    };
+    let mut composers: HashMap<&'static str, Arc<dyn Composer>> = HashMap::new();
+    composers.insert(
+        "stock",
+        Arc::new(bascule_stock::notify::StockComposer::new(
+            FournisseursServiceClient::new(lazy_channel(
+                &url_of(&settings.server.fournisseurs_url),
+                &client_tls,
+                deadline,
+            )?),
+        )),
+    );
+    composers.insert(
+        "production",
+        Arc::new(bascule_production::notify::ProductionComposer::new(
+            ClientsServiceClient::new(lazy_channel(
+                &url_of(&settings.server.clients_url),
+                &client_tls,
+                deadline,
+            )?),
+        )),
+    );
+    let wakers = start_relays(&db, &served, &mail, &composers)?;
+
     let (mut routes, reporter) = base_routes()?;
     for domain in &served {
         match *domain {
@@ -199,7 +234,11 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<ExitCo
                 );
             }
             "stock" => {
-                routes.add_service(bascule_stock::api::StockApi::new(db.clone()).into_server());
+                routes.add_service(
+                    bascule_stock::api::StockApi::new(db.clone())
+                        .with_mail(bascule_stock::notify::MailAddresses::from_settings(&mail))
+                        .into_server(),
+                );
             }
             "production" => {
                 routes.add_service(

@@ -51,6 +51,10 @@ pub struct ServerSettings {
     pub tls_key: Option<PathBuf>,
     /// The stock service, for the domains that post movements (default: this process).
     pub stock_url: Option<String>,
+    /// The fournisseurs service, whose supplier addresses stock's e-mails need.
+    pub fournisseurs_url: Option<String>,
+    /// The clients service, whose customer addresses production's e-mails need.
+    pub clients_url: Option<String>,
     /// Seconds every call to another service has to complete.
     pub call_timeout_secs: u64,
 }
@@ -75,6 +79,8 @@ const KEYS: &[(&str, &str)] = &[
     ("server.tls_cert", "BASCULE_TLS_CERT"),
     ("server.tls_key", "BASCULE_TLS_KEY"),
     ("server.stock_url", "BASCULE_STOCK_URL"),
+    ("server.fournisseurs_url", "BASCULE_FOURNISSEURS_URL"),
+    ("server.clients_url", "BASCULE_CLIENTS_URL"),
     ("server.call_timeout_secs", "BASCULE_CALL_TIMEOUT_SECS"),
     ("client.server", "BASCULE_SERVER"),
     ("client.tls_ca", "BASCULE_TLS_CA"),
@@ -220,6 +226,8 @@ pub fn load(
         tls_cert,
         tls_key,
         stock_url: value("server.stock_url"),
+        fournisseurs_url: value("server.fournisseurs_url"),
+        clients_url: value("server.clients_url"),
         call_timeout_secs,
     };
     let client = ClientSettings {
