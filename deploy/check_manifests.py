@@ -35,7 +35,13 @@ HEALTH_SERVICE = {
     "clients": "bascule.clients.v1.ClientsService",
 }
 # Which domain calls which over gRPC (../shared/DESIGN.md): receipts and completed orders.
-CALLS = {("fournisseurs", "stock"), ("production", "stock")}
+CALLS = {
+    ("fournisseurs", "stock"),
+    ("production", "stock"),
+    # E-mails composed when sent: supplier and customer addresses.
+    ("stock", "fournisseurs"),
+    ("production", "clients"),
+}
 
 # overlay -> (Deployments, migration Jobs, TLS component on)
 EXPECTED = {
