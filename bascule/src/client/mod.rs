@@ -125,7 +125,12 @@ pub fn report(failure: &Failure) -> ExitCode {
         }
         Failure::Status(status) => {
             eprintln!("error: {}", describe(status));
-            ExitCode::from(exit_code(status.code()))
+            let code = if speaks_no_grpc(status) {
+                EXIT_UNAVAILABLE
+            } else {
+                exit_code(status.code())
+            };
+            ExitCode::from(code)
         }
     }
 }
@@ -141,9 +146,22 @@ fn exit_code(code: Code) -> u8 {
     }
 }
 
+/// The server answered, but not in gRPC over plain HTTP/2: a TLS server reached with
+/// http://, or another program on that port.
+fn speaks_no_grpc(status: &Status) -> bool {
+    let message = status.message();
+    message.contains("h2 protocol error")
+        || (status.code() == Code::Unknown && message.contains("transport error"))
+}
+
 /// The message, the reason and its details, and one line per bad field.
 pub fn describe(status: &Status) -> String {
     let mut text = match status.code() {
+        _ if speaks_no_grpc(status) => format!(
+            "the server at this address does not answer plain gRPC ({}): if it uses TLS, \
+             use an https:// address and --tls-ca",
+            status.message()
+        ),
         Code::Unavailable if status.message().contains("connect") => format!(
             "the service cannot be reached ({}): is `bascule serve` running?",
             status.message()
