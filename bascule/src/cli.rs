@@ -130,6 +130,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::client::outbox::MailCommand,
     },
+    /// The switch-over plan: each domain's phase, state, last run, what it waits for, the next step.
+    Plan {
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the domain services over gRPC (one domain, or all four in one process).
     Serve {
         /// fournisseurs, stock, production, clients, or all.

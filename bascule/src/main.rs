@@ -9,6 +9,7 @@ mod domains;
 mod inspect_command;
 mod load;
 mod migrate_commands;
+mod plan_command;
 mod rejects;
 mod schemas;
 mod serve;
@@ -125,6 +126,7 @@ fn main() -> ExitCode {
                 client::outbox::execute(ch, json, command)
             })
             .await),
+            Command::Plan { json } => plan_command::run(&settings, *json).await,
             Command::Serve { domain, listen } => {
                 let args = serve::ServeArgs {
                     domain: domain.clone(),

@@ -13,6 +13,7 @@ use bascule_migrate::engine::run::{RunOptions, run};
 use bascule_platform::db::schema::SchemaName;
 use bascule_platform::db::upgrade::ensure_current;
 use bascule_platform::db::{Db, Exec, Kind, SqlBuilder};
+use bascule_platform::domain_state::{self, DomainState};
 use bascule_platform::settings::Settings;
 
 use crate::domains::{self, Domain};
@@ -108,6 +109,47 @@ async fn check_dependencies(db: &Db, plan: &Plan) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A domain on its legacy system (or verified, and migrated again) is MIGRATING while
+/// its data moves; a live or retired domain keeps its state.
+async fn begin_migration(db: &Db, domain: &str) -> anyhow::Result<()> {
+    let state = domain_state::current(&mut db.clone(), domain).await?;
+    match state {
+        DomainState::Legacy | DomainState::Verified => {
+            domain_state::transition(
+                db,
+                domain,
+                DomainState::Migrating,
+                &user(),
+                Some("bascule migrate"),
+                None,
+            )
+            .await?;
+        }
+        DomainState::Migrating => {}
+        DomainState::Live | DomainState::Retired => {
+            eprintln!("{domain} is {state}: this run does not change its state");
+        }
+    }
+    Ok(())
+}
+
+/// A migrating domain whose run reconciled is VERIFIED: its data is served for reading,
+/// and it waits for the switch-over checks.
+async fn mark_verified(db: &Db, domain: &str, run_id: &str) -> anyhow::Result<()> {
+    if domain_state::current(&mut db.clone(), domain).await? == DomainState::Migrating {
+        domain_state::transition(
+            db,
+            domain,
+            DomainState::Verified,
+            &user(),
+            Some(&format!("migration run {run_id} reconciled")),
+            None,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 fn report_path(args: &MigrateArgs, domain: &str, several: bool) -> PathBuf {
     match &args.report {
         Some(p) if several => {
@@ -145,6 +187,9 @@ pub async fn migrate(settings: &Settings, args: &MigrateArgs) -> anyhow::Result<
             continue;
         }
         check_dependencies(&db, &plan).await?;
+        if !args.dry_run {
+            begin_migration(&db, domain.name).await?;
+        }
         let options = RunOptions {
             dry_run: args.dry_run,
             batch_size: args.batch_size,
@@ -162,6 +207,9 @@ pub async fn migrate(settings: &Settings, args: &MigrateArgs) -> anyhow::Result<
             files.markdown.display(),
             files.html.display()
         );
+        if !args.dry_run && report.reconciled {
+            mark_verified(&db, domain.name, &report.run_id).await?;
+        }
         all_reconciled &= report.reconciled;
     }
     db.close().await;

@@ -151,6 +151,14 @@ fn full_migration_twice(target: &Target) {
     }
     let _ = std::fs::remove_dir_all(first_dir);
     let _ = std::fs::remove_dir_all(second_dir);
+    // Reconciled runs leave each domain VERIFIED, waiting for its switch-over checks.
+    let plan: Value = serde_json::from_str(&ok(&bascule(&["plan", "--json", "--target", &target])))
+        .expect("plan JSON");
+    for (phase, d) in plan.as_array().expect("phases").iter().zip(DOMAINS) {
+        assert_eq!(phase["domain"], *d);
+        assert_eq!(phase["state"], "VERIFIED", "{phase}");
+        assert_eq!(phase["last_run"]["status"], "SUCCEEDED", "{phase}");
+    }
 }
 
 #[tokio::test]
