@@ -103,7 +103,7 @@ pub async fn the_supplier_gets_the_rfq_then_the_confirmation_once_each(db: Db) {
     let mut s = start_with(&db, DomainState::Live, Some(addresses())).await;
     seed(&mut s).await;
     mailed_supplier(&mut s.client).await;
-    let server = SmtpServer::start().await;
+    let server = SmtpServer::plain().await;
     let relay = server.relay(&db, MAIL_DOMAIN, Some(ADMIN));
 
     order_for(&mut s.client, "BC25-0100", "F00020").await;
@@ -197,7 +197,7 @@ pub async fn a_supplier_without_address_is_reported_to_the_administrator(db: Db)
     let mut s = start_with(&db, DomainState::Live, Some(addresses())).await;
     // Seeds F00012, which has no ordering address.
     seed(&mut s).await;
-    let server = SmtpServer::start().await;
+    let server = SmtpServer::plain().await;
     let relay = server.relay(&db, MAIL_DOMAIN, Some(ADMIN));
 
     order_for(&mut s.client, "BC25-0200", "F00012").await;
@@ -239,7 +239,7 @@ pub async fn without_mail_addresses_the_supplier_is_still_written_to(db: Db) {
     let mut s = start_with(&db, DomainState::Live, None).await;
     seed(&mut s).await;
     mailed_supplier(&mut s.client).await;
-    let server = SmtpServer::start().await;
+    let server = SmtpServer::plain().await;
     let relay = server.relay(&db, MAIL_DOMAIN, None);
 
     order_for(&mut s.client, "BC25-0300", "F00020").await;
@@ -257,7 +257,7 @@ pub async fn without_mail_addresses_the_supplier_is_still_written_to(db: Db) {
 }
 
 pub async fn a_committed_e_mail_wakes_the_relay(db: Db) {
-    let server = SmtpServer::start().await;
+    let server = SmtpServer::plain().await;
     // A relay that would not look again for a minute unless woken.
     let relay = server
         .relay(&db, MAIL_DOMAIN, Some(ADMIN))

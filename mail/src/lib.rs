@@ -17,6 +17,10 @@
 //! - [`outbox::list_dead`], [`outbox::retry`] and [`outbox::cancel`] for the operators.
 //! - [`Template`]: French subject, text and HTML parts with `{{name}}` placeholders.
 
+// The testing module names this crate by its name, so that the mail crate's own tests
+// can include it by path.
+extern crate self as bascule_mail;
+
 pub mod api;
 pub mod error;
 pub mod outbox;

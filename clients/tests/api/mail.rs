@@ -70,7 +70,7 @@ pub async fn confirmation_reaches_the_customer_and_production_once(db: Db) {
     create_customer(&mut client, c).await;
     add_contact(&mut client, "C00001", "m.roux@forges.exemple.fr", false).await;
     add_contact(&mut client, "C00001", "m.guerin@forges.exemple.fr", true).await;
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::plain().await;
     let relay = smtp.relay(&db, MAIL_DOMAIN, Some(ADMIN));
 
     two_lines(&mut client, "CC25-00100", "C00001").await;
@@ -179,7 +179,7 @@ pub async fn confirmation_reaches_the_customer_and_production_once(db: Db) {
 
 pub async fn a_customer_without_address_or_erased_gets_no_confirmation(db: Db) {
     let (_server, mut client) = start_with(&db, DomainState::Live, Some(addresses())).await;
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::plain().await;
     let relay = smtp.relay(&db, MAIL_DOMAIN, Some(ADMIN));
 
     // No address of its own, and a principal contact without e-mail: production only.
@@ -229,7 +229,7 @@ pub async fn a_customer_without_address_or_erased_gets_no_confirmation(db: Db) {
 pub async fn without_mail_addresses_the_customer_is_still_written_to(db: Db) {
     // `ClientsApi::new` alone: no production team.
     let (_server, mut client) = start_with(&db, DomainState::Live, None).await;
-    let smtp = SmtpServer::start().await;
+    let smtp = SmtpServer::plain().await;
     let relay = smtp.relay(&db, MAIL_DOMAIN, None);
     let mut c = customer("C00004", "Moules Bugey");
     c.contact_emails = vec![

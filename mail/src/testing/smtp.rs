@@ -49,10 +49,11 @@ impl Received {
         self.parsed().subject().unwrap_or_default().to_owned()
     }
 
+    /// The plain-text part, with its line ends as written (`\n`).
     pub fn text(&self) -> String {
         self.parsed()
             .body_text(0)
-            .map(|t| t.into_owned())
+            .map(|t| t.replace("\r\n", "\n"))
             .unwrap_or_default()
     }
 
@@ -398,4 +399,57 @@ async fn read_line(conn: &mut BufReader<Box<dyn Stream>>) -> std::io::Result<Opt
             .trim_end_matches(['\r', '\n'])
             .to_owned(),
     ))
+}
+
+/// The sender the domains' e-mail tests configure.
+pub const SENDER: &str = "Bascule <bascule@exemple.fr>";
+
+impl Received {
+    /// The bare addresses of a header (`To`, `Cc`, otherwise `From`).
+    pub fn addresses(&self, header: &str) -> Vec<String> {
+        let parsed = self.parsed();
+        let list = match header {
+            "To" => parsed.to(),
+            "Cc" => parsed.cc(),
+            _ => parsed.from(),
+        };
+        list.map(|a| {
+            a.iter()
+                .filter_map(|m| m.address().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+}
+
+impl SmtpServer {
+    /// A plain server (no TLS, no authentication) on a free port.
+    pub async fn plain() -> SmtpServer {
+        Self::start(ServerOptions::default()).await
+    }
+
+    /// A relay of `domain`'s outbox on `db` sending here, alerting `admin`.
+    pub fn relay(
+        &self,
+        db: &bascule_platform::db::Db,
+        domain: &str,
+        admin: Option<&str>,
+    ) -> bascule_mail::Relay {
+        let mut smtp = bascule_mail::SmtpConfig::parse(&self.url()).expect("SMTP URL");
+        smtp.timeout = Duration::from_secs(5);
+        bascule_mail::Relay::new(db.clone(), domain, &smtp, SENDER, admin).expect("relay")
+    }
+}
+
+/// Runs one relay tick and returns what the server received during it; every e-mail
+/// must have been delivered.
+pub async fn deliver(relay: &bascule_mail::Relay, server: &SmtpServer) -> Vec<Received> {
+    let before = server.received().len();
+    let report = relay.tick().await.expect("relay tick");
+    assert_eq!(
+        (report.retried, report.dead),
+        (0, 0),
+        "every e-mail delivered: {report:?}"
+    );
+    server.received().split_off(before)
 }

@@ -4,6 +4,8 @@
 // The server that `bascule_mail::testing` offers the domains' tests, compiled in here.
 #[path = "../../../src/testing/pki.rs"]
 pub mod pki;
+// The helpers the domains' tests use are not all used here.
+#[allow(dead_code)]
 #[path = "../../../src/testing/smtp.rs"]
 pub mod smtp;
 
