@@ -152,6 +152,7 @@ fn speaks_no_grpc(status: &Status) -> bool {
     let message = status.message();
     message.contains("h2 protocol error")
         || (status.code() == Code::Unknown && message.contains("transport error"))
+        || (status.code() == Code::Cancelled && message.contains("operation was canceled"))
 }
 
 /// The message, the reason and its details, and one line per bad field.
