@@ -19,10 +19,12 @@
 
 // The testing module names this crate by its name, so that the mail crate's own tests
 // can include it by path.
+#[cfg(feature = "testing")]
 extern crate self as bascule_mail;
 
 pub mod api;
 pub mod error;
+pub mod french;
 pub mod outbox;
 pub mod relay;
 pub mod settings;

@@ -18,9 +18,9 @@
 //! This module decides what to send and renders it; the store writes the e-mails into
 //! the outbox in the transaction of the state change (see `storage::orders`).
 
-pub mod format;
 mod templates;
 
+use bascule_mail::french as format;
 use bascule_mail::{Email, MailSettings, RelayWaker, TemplateError, escape_html};
 use rust_decimal::Decimal;
 

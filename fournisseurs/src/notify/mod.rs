@@ -11,9 +11,9 @@
 //! This module decides what to send and renders it; the store writes the e-mails into
 //! the outbox in the transaction of the state change (see `storage::store::orders`).
 
-pub mod format;
 mod templates;
 
+use bascule_mail::french as format;
 use std::collections::HashMap;
 
 use bascule_mail::{Email, MailSettings, RelayWaker, TemplateError, escape_html};
