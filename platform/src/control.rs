@@ -128,13 +128,36 @@ fn v1() -> Vec<SchemaChange> {
     changes
 }
 
+/// Version 2: what the switch-over procedure keeps between its commands.
+fn v2() -> Vec<SchemaChange> {
+    vec![SchemaChange::CreateTable(
+        // A reactivation run's pass for its functional checks: writes bearing the token
+        // are let through the gate of a verified (not yet live) domain until it expires.
+        // Only the token's SHA-256 is kept.
+        TableDef::new("check_token")
+            .required("token_hash", T::Text(64))
+            .required("domain", DOMAIN)
+            .required("created_by", T::Text(100))
+            .required("created_at", T::Timestamp)
+            .required("expires_at", T::Timestamp)
+            .primary_key(&["token_hash"]),
+    )]
+}
+
 pub fn schema() -> SchemaDef {
     SchemaDef::new(
         SchemaName::Control,
-        vec![Version {
-            number: 1,
-            description: "control tables: states, runs, quarantine, crosswalk, reports, outbox, API requests",
-            changes: v1(),
-        }],
+        vec![
+            Version {
+                number: 1,
+                description: "control tables: states, runs, quarantine, crosswalk, reports, outbox, API requests",
+                changes: v1(),
+            },
+            Version {
+                number: 2,
+                description: "switch-over procedure: reactivation check tokens, legacy fingerprints",
+                changes: v2(),
+            },
+        ],
     )
 }

@@ -224,6 +224,21 @@ EXCEPTION
     IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
 END;
 /
+-- version 2: switch-over procedure: reactivation check tokens, legacy fingerprints
+BEGIN
+  EXECUTE IMMEDIATE 'CREATE TABLE BASCULE_CONTROL.check_token (
+  token_hash VARCHAR2(64 CHAR) NOT NULL,
+  domain VARCHAR2(20 CHAR) NOT NULL,
+  created_by VARCHAR2(100 CHAR) NOT NULL,
+  created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  expires_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+  CONSTRAINT check_token_pk PRIMARY KEY (token_hash)
+)';
+EXCEPTION
+  WHEN OTHERS THEN
+    IF SQLCODE NOT IN (-955, -1430, -1408, -2260, -2261, -2275) THEN RAISE; END IF;
+END;
+/
 
 -- schema fournisseurs (BASCULE_FOURNISSEURS)
 DECLARE

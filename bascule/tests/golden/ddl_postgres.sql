@@ -142,6 +142,16 @@ CREATE INDEX IF NOT EXISTS migration_run_domain_ix ON control.migration_run (dom
 /
 CREATE UNIQUE INDEX IF NOT EXISTS domain_transition_order_ux ON control.domain_transition (domain, created_at, id)
 /
+-- version 2: switch-over procedure: reactivation check tokens, legacy fingerprints
+CREATE TABLE IF NOT EXISTS control.check_token (
+  token_hash VARCHAR(64) NOT NULL,
+  domain VARCHAR(20) NOT NULL,
+  created_by VARCHAR(100) NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  CONSTRAINT check_token_pk PRIMARY KEY (token_hash)
+)
+/
 
 -- schema fournisseurs (fournisseurs)
 CREATE SCHEMA IF NOT EXISTS fournisseurs

@@ -140,6 +140,16 @@ CREATE INDEX IF NOT EXISTS control.migration_run_domain_ix ON migration_run (dom
 /
 CREATE UNIQUE INDEX IF NOT EXISTS control.domain_transition_order_ux ON domain_transition (domain, created_at, id)
 /
+-- version 2: switch-over procedure: reactivation check tokens, legacy fingerprints
+CREATE TABLE IF NOT EXISTS control.check_token (
+  token_hash TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  CONSTRAINT check_token_pk PRIMARY KEY (token_hash)
+)
+/
 
 -- schema fournisseurs (fournisseurs)
 CREATE TABLE IF NOT EXISTS fournisseurs.schema_version (
