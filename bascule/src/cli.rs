@@ -135,6 +135,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The switch-over checks of a verified domain (data, processes, communications); switches it live when all pass.
+    Reactivate {
+        /// fournisseurs, stock, production or clients.
+        domain: String,
+        #[command(flatten)]
+        client: crate::client::ClientArgs,
+        /// Where the JSON report goes (HTML beside it); default reports/reactivation-DOMAIN.json.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Run the checks and write the report, but leave the domain verified.
+        #[arg(long)]
+        check_only: bool,
+    },
     /// Run the domain services over gRPC (one domain, or all four in one process).
     Serve {
         /// fournisseurs, stock, production, clients, or all.
@@ -255,5 +268,21 @@ pub enum RejectsCommand {
         domain: Option<String>,
         #[arg(long, short)]
         output: PathBuf,
+    },
+    /// Accept open quarantined records as they are: they stay out of the new system, on purpose.
+    Accept {
+        #[arg(long)]
+        domain: String,
+        /// Quarantine ids (from `bascule rejects list --json`).
+        ids: Vec<String>,
+        /// Every open record of the domain refused by this rule.
+        #[arg(long)]
+        rule: Option<String>,
+        /// Every open record of the domain.
+        #[arg(long)]
+        all: bool,
+        /// Why they may stay out (kept with each record).
+        #[arg(long)]
+        reason: String,
     },
 }

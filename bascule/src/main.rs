@@ -10,6 +10,7 @@ mod inspect_command;
 mod load;
 mod migrate_commands;
 mod plan_command;
+mod reactivate;
 mod rejects;
 mod schemas;
 mod serve;
@@ -127,6 +128,20 @@ fn main() -> ExitCode {
             })
             .await),
             Command::Plan { json } => plan_command::run(&settings, *json).await,
+            Command::Reactivate {
+                domain,
+                client,
+                report,
+                check_only,
+            } => {
+                let args = reactivate::ReactivateArgs {
+                    domain: domain.clone(),
+                    client: client.clone(),
+                    report: report.clone(),
+                    check_only: *check_only,
+                };
+                reactivate::run(&settings, &args).await
+            }
             Command::Serve { domain, listen } => {
                 let args = serve::ServeArgs {
                     domain: domain.clone(),
@@ -140,6 +155,25 @@ fn main() -> ExitCode {
             Command::Rejects {
                 command: RejectsCommand::Export { domain, output },
             } => rejects::export(&settings, domain.as_deref(), output).await,
+            Command::Rejects {
+                command:
+                    RejectsCommand::Accept {
+                        domain,
+                        ids,
+                        rule,
+                        all,
+                        reason,
+                    },
+            } => {
+                let acceptance = rejects::Acceptance {
+                    domain: domain.clone(),
+                    ids: ids.clone(),
+                    rule: rule.clone(),
+                    all: *all,
+                    reason: reason.clone(),
+                };
+                rejects::accept(&settings, &acceptance).await
+            }
             Command::Bench {
                 csv_rows,
                 xlsx_rows,

@@ -32,7 +32,8 @@ pub struct MigrateArgs {
     pub replay_rejects: Option<PathBuf>,
 }
 
-fn user() -> String {
+/// Who runs the command, recorded with what it changes.
+pub fn user() -> String {
     std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| "bascule".into())

@@ -26,7 +26,7 @@ use tonic_health::server::HealthReporter;
 use crate::{domains, schemas};
 
 /// The gRPC service name each domain answers health checks under.
-fn service_name(domain: &str) -> &'static str {
+pub(crate) fn service_name(domain: &str) -> &'static str {
     match domain {
         "fournisseurs" => "bascule.fournisseurs.v1.FournisseursService",
         "stock" => "bascule.stock.v1.StockService",

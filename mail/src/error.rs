@@ -23,4 +23,7 @@ pub enum MailError {
     /// The SMTP settings cannot make a transport (bad URL, unreadable CA file…).
     #[error("SMTP settings: {0}")]
     Config(String),
+    /// The relay refused the connection, did not greet, or refused TLS or the login.
+    #[error("the SMTP relay does not answer: {0}")]
+    Unreachable(String),
 }

@@ -142,6 +142,22 @@ pub fn transport(config: &SmtpConfig) -> Result<AsyncSmtpTransport<Tokio1Executo
     Ok(builder.build())
 }
 
+/// Whether the relay an [`SmtpConfig`] names answers: connects, greets, negotiates TLS
+/// and authenticates as a delivery would, and sends nothing.
+pub async fn check_relay(config: &SmtpConfig) -> Result<(), MailError> {
+    match transport(config)?.test_connection().await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(MailError::Unreachable(format!(
+            "{} accepted the connection but did not answer NOOP",
+            config.redacted()
+        ))),
+        Err(e) => Err(MailError::Unreachable(format!(
+            "{}: {e}",
+            config.redacted()
+        ))),
+    }
+}
+
 /// What the relay has done since it started; the figures also go to the log.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RelayStats {

@@ -2,7 +2,8 @@
 //! key crosswalk, reports and the e-mail outbox.
 
 use crate::db::schema::{
-    ColumnType as T, SchemaChange, SchemaDef, SchemaName, TableDef, Version, index, unique_index,
+    ColumnDef, ColumnType as T, SchemaChange, SchemaDef, SchemaName, TableDef, Version, index,
+    unique_index,
 };
 
 pub const DOMAIN_STATES: &[&str] = &["LEGACY", "MIGRATING", "VERIFIED", "LIVE", "RETIRED"];
@@ -130,18 +131,38 @@ fn v1() -> Vec<SchemaChange> {
 
 /// Version 2: what the switch-over procedure keeps between its commands.
 fn v2() -> Vec<SchemaChange> {
-    vec![SchemaChange::CreateTable(
-        // A reactivation run's pass for its functional checks: writes bearing the token
-        // are let through the gate of a verified (not yet live) domain until it expires.
-        // Only the token's SHA-256 is kept.
-        TableDef::new("check_token")
-            .required("token_hash", T::Text(64))
-            .required("domain", DOMAIN)
-            .required("created_by", T::Text(100))
-            .required("created_at", T::Timestamp)
-            .required("expires_at", T::Timestamp)
-            .primary_key(&["token_hash"]),
-    )]
+    vec![
+        SchemaChange::CreateTable(
+            // A reactivation run's pass for its functional checks: writes bearing the token
+            // are let through the gate of a verified (not yet live) domain until it expires.
+            // Only the token's SHA-256 is kept.
+            TableDef::new("check_token")
+                .required("token_hash", T::Text(64))
+                .required("domain", DOMAIN)
+                .required("created_by", T::Text(100))
+                .required("created_at", T::Timestamp)
+                .required("expires_at", T::Timestamp)
+                .primary_key(&["token_hash"]),
+        ),
+        // Who accepted a quarantined record as it is, and why: a reactivation passes only
+        // when every record left in quarantine was accepted by someone.
+        SchemaChange::AddColumn {
+            table: "quarantine",
+            column: ColumnDef {
+                name: "decided_by",
+                ty: T::Text(100),
+                nullable: true,
+            },
+        },
+        SchemaChange::AddColumn {
+            table: "quarantine",
+            column: ColumnDef {
+                name: "decision",
+                ty: T::Text(1000),
+                nullable: true,
+            },
+        },
+    ]
 }
 
 pub fn schema() -> SchemaDef {

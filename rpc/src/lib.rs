@@ -3,6 +3,7 @@
 //! access log, and server and client plumbing.
 
 mod access_log;
+mod check_pass;
 pub mod client;
 pub mod convert;
 mod error;
@@ -14,6 +15,7 @@ pub mod server;
 pub mod testing;
 
 pub use access_log::{AccessLogLayer, REQUEST_ID_HEADER};
+pub use check_pass::CheckPassLayer;
 pub use error::{ApiError, ErrorCode};
 pub use filter::{Field, FieldKind, ListParams, list_params};
 pub use gate::LiveGate;

@@ -10,7 +10,7 @@ use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Identity, Server, ServerTlsConfig};
 use tonic_health::server::HealthReporter;
 
-use crate::AccessLogLayer;
+use crate::{AccessLogLayer, CheckPassLayer};
 
 /// The certificate chain and private key a server presents, as PEM files.
 #[derive(Debug, Clone)]
@@ -74,6 +74,7 @@ pub async fn serve(
     };
     let serving = server
         .layer(AccessLogLayer)
+        .layer(CheckPassLayer)
         .add_routes(routes)
         .serve_with_incoming_shutdown(incoming, signal);
     // Requests in flight get a grace period; a client that keeps its connection open

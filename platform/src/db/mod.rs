@@ -10,6 +10,7 @@ mod error;
 mod oracle;
 mod page;
 mod postgres;
+pub mod purge;
 pub mod record;
 pub mod schema;
 pub mod search;
