@@ -38,7 +38,10 @@ use customers::{
     consents_are_granted_listed_and_withdrawn, contacts_are_created_listed_and_updated,
     customers_are_created_read_and_updated_with_etags,
 };
-use gate::writes_wait_for_the_switch_over_and_reads_for_verification;
+use gate::{
+    a_reactivation_pass_lets_writes_through_a_verified_domain_only,
+    writes_wait_for_the_switch_over_and_reads_for_verification,
+};
 use gdpr::{erasure_anonymises_and_waits_for_open_orders, export_holds_everything_on_a_customer};
 use lists::{
     customer_lists_page_without_gaps_and_filters_are_checked, order_lists_filter_and_page,
@@ -162,6 +165,7 @@ bascule_platform::backend_tests!(
     contacts_are_created_listed_and_updated,
     consents_are_granted_listed_and_withdrawn,
     writes_wait_for_the_switch_over_and_reads_for_verification,
+    a_reactivation_pass_lets_writes_through_a_verified_domain_only,
     customer_lists_page_without_gaps_and_filters_are_checked,
     order_lists_filter_and_page,
     orders_follow_the_state_machine_and_nothing_else,
