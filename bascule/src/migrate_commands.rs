@@ -34,7 +34,8 @@ pub struct MigrateArgs {
 
 /// Who runs the command, recorded with what it changes.
 pub fn user() -> String {
-    std::env::var("USER")
+    std::env::var("BASCULE_USER")
+        .or_else(|_| std::env::var("USER"))
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| "bascule".into())
 }
