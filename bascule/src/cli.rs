@@ -94,6 +94,31 @@ pub enum Command {
         /// Load corrected quarantined records exported by `bascule rejects export`.
         #[arg(long, value_name = "FILE")]
         replay_rejects: Option<PathBuf>,
+        /// A live domain: load only the legacy records changed since its fingerprints.
+        #[arg(long)]
+        catch_up: bool,
+    },
+    /// Take a migrating or verified domain back to its legacy system, removing what was migrated.
+    Rollback {
+        /// fournisseurs, stock, production or clients.
+        domain: String,
+        /// Why, kept with the transition.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Retire a live domain's legacy sources once they hold exactly what was migrated.
+    Retire {
+        /// fournisseurs, stock, production or clients.
+        domain: String,
+        /// The directory of the legacy files (the mapping's paths are relative to it).
+        #[arg(long, default_value = "../shared/legacy")]
+        source_dir: PathBuf,
+        /// The mapping the domain was migrated with, if not its built-in one.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Where the JSON report goes (default reports/retirement-DOMAIN.json).
+        #[arg(long)]
+        report: Option<PathBuf>,
     },
     /// Stock: articles, locations, levels, movements, counts, reorder rules (client of the stock service).
     Stock {

@@ -1,6 +1,7 @@
 //! The `bascule` command: composition root of the services and the CLI people use.
 
 mod bench;
+mod catch_up_command;
 mod cli;
 mod client;
 mod db_commands;
@@ -12,6 +13,9 @@ mod migrate_commands;
 mod plan_command;
 mod reactivate;
 mod rejects;
+mod retire_checklist;
+mod retire_command;
+mod rollback_command;
 mod schemas;
 mod serve;
 mod telemetry;
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
                 restart,
                 batch_size,
                 replay_rejects,
+                catch_up,
             } => {
                 let args = migrate_commands::MigrateArgs {
                     domain: domain.clone(),
@@ -78,8 +83,26 @@ fn main() -> ExitCode {
                     restart: *restart,
                     batch_size: *batch_size,
                     replay_rejects: replay_rejects.clone(),
+                    catch_up: *catch_up,
                 };
                 migrate_commands::migrate(&settings, &args).await
+            }
+            Command::Rollback { domain, reason } => {
+                rollback_command::run(&settings, domain, reason.as_deref()).await
+            }
+            Command::Retire {
+                domain,
+                source_dir,
+                mapping,
+                report,
+            } => {
+                let args = retire_command::RetireArgs {
+                    domain: domain.clone(),
+                    source_dir: source_dir.clone(),
+                    mapping: mapping.clone(),
+                    report: report.clone(),
+                };
+                retire_command::run(&settings, &args).await
             }
             Command::Inspect {
                 source,

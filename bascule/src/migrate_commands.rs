@@ -10,6 +10,7 @@ use bascule_migrate::engine::plan::{Plan, compile};
 use bascule_migrate::engine::render::{summary_table, write_reports};
 use bascule_migrate::engine::replay::{ReplayRecord, replay};
 use bascule_migrate::engine::run::{RunOptions, run};
+use bascule_migrate::engine::{fingerprint, fingerprint_store};
 use bascule_platform::db::schema::SchemaName;
 use bascule_platform::db::upgrade::ensure_current;
 use bascule_platform::db::{Db, Exec, Kind, SqlBuilder};
@@ -30,6 +31,7 @@ pub struct MigrateArgs {
     pub restart: bool,
     pub batch_size: usize,
     pub replay_rejects: Option<PathBuf>,
+    pub catch_up: bool,
 }
 
 /// Who runs the command, recorded with what it changes.
@@ -40,23 +42,23 @@ pub fn user() -> String {
         .unwrap_or_else(|_| "bascule".into())
 }
 
-fn load_plan(domain: &Domain, args: &MigrateArgs) -> anyhow::Result<Plan> {
+/// The domain's plan: its built-in mapping, or `mapping`, with paths under `source_dir`.
+pub fn load_plan(
+    domain: &Domain,
+    mapping: Option<&Path>,
+    source_dir: &Path,
+) -> anyhow::Result<Plan> {
     let catalog = (domain.catalog)();
-    let plan = match &args.mapping {
+    let plan = match mapping {
         Some(file) => {
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            compile(
-                &file.display().to_string(),
-                &text,
-                &args.source_dir,
-                &catalog,
-            )?
+            compile(&file.display().to_string(), &text, source_dir, &catalog)?
         }
         None => compile(
             &format!("{}.toml (built in)", domain.name),
             domain.mapping,
-            &args.source_dir,
+            source_dir,
             &catalog,
         )?,
     };
@@ -70,9 +72,12 @@ fn load_plan(domain: &Domain, args: &MigrateArgs) -> anyhow::Result<Plan> {
     Ok(plan)
 }
 
-/// Whether `domain` has a finished, reconciled, non-dry run.
+/// Whether `domain` has a finished, reconciled, non-dry run and was not rolled back since.
 async fn migrated(db: &Db, domain: &str) -> anyhow::Result<bool> {
     let mut e = db.clone();
+    if domain_state::current(&mut e, domain).await? == DomainState::Legacy {
+        return Ok(false);
+    }
     let mut b = SqlBuilder::new(e.dialect());
     b.push(&format!(
         "SELECT COUNT(*) AS n FROM {} WHERE domain = ",
@@ -90,8 +95,8 @@ async fn migrated(db: &Db, domain: &str) -> anyhow::Result<bool> {
     Ok(n > 0)
 }
 
-/// Refuses to start a domain whose mapping looks keys up in a domain not migrated yet.
-async fn check_dependencies(db: &Db, plan: &Plan) -> anyhow::Result<()> {
+/// The other domains whose keys the plan's feeds look up.
+pub fn looked_up_domains(plan: &Plan) -> Vec<&str> {
     let mut needed: Vec<&str> = plan
         .feeds
         .iter()
@@ -100,7 +105,12 @@ async fn check_dependencies(db: &Db, plan: &Plan) -> anyhow::Result<()> {
         .collect();
     needed.sort_unstable();
     needed.dedup();
-    for other in needed {
+    needed
+}
+
+/// Refuses to start a domain whose mapping looks keys up in a domain not migrated yet.
+async fn check_dependencies(db: &Db, plan: &Plan) -> anyhow::Result<()> {
+    for other in looked_up_domains(plan) {
         if !migrated(db, other).await? {
             bail!(
                 "{} looks keys up in {other}, which has not been migrated yet: run `bascule migrate {other}` first",
@@ -152,6 +162,27 @@ async fn mark_verified(db: &Db, domain: &str, run_id: &str) -> anyhow::Result<()
     Ok(())
 }
 
+/// Keeps what the legacy tables held, for `bascule retire` and `migrate --catch-up`.
+async fn record_fingerprints(
+    db: &Db,
+    domain: &str,
+    run_id: &str,
+    fingerprints: &[fingerprint::TableFingerprint],
+) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    fingerprint_store::replace(&mut tx, domain, run_id, fingerprints).await?;
+    fingerprint_store::set_run_summary(&mut tx, run_id, &fingerprint::summary_json(fingerprints))
+        .await?;
+    tx.commit().await?;
+    let records: u64 = fingerprints.iter().map(|f| f.rows).sum();
+    println!(
+        "fingerprints: {} legacy table{}, {records} records, kept for `bascule retire {domain}`\n",
+        fingerprints.len(),
+        if fingerprints.len() == 1 { "" } else { "s" }
+    );
+    Ok(())
+}
+
 fn report_path(args: &MigrateArgs, domain: &str, several: bool) -> PathBuf {
     match &args.report {
         Some(p) if several => {
@@ -178,11 +209,14 @@ pub async fn migrate(settings: &Settings, args: &MigrateArgs) -> anyhow::Result<
     if args.all && args.mapping.is_some() {
         bail!("--mapping names one domain's mapping: use it with a domain, not --all");
     }
+    if args.catch_up {
+        return crate::catch_up_command::run(settings, args).await;
+    }
     let db = Db::connect(&settings.target).await?;
     ensure_current(&db, &schemas::all()).await?;
     let mut all_reconciled = true;
     for domain in &selected {
-        let plan = load_plan(domain, args)?;
+        let plan = load_plan(domain, args.mapping.as_deref(), &args.source_dir)?;
         if let Some(file) = &args.replay_rejects {
             let outcome = replay_file(&db, &plan, domain, file).await?;
             all_reconciled &= outcome;
@@ -200,6 +234,13 @@ pub async fn migrate(settings: &Settings, args: &MigrateArgs) -> anyhow::Result<
             progress: std::io::stderr().is_terminal(),
             target_display: settings.target_display.clone(),
         };
+        // Taken before the run reads the sources: a record changed while it runs then
+        // differs from its fingerprint and is caught up later, never missed.
+        let fingerprints = if args.dry_run {
+            None
+        } else {
+            Some(fingerprint::take(&plan).await?)
+        };
         let report = run(&db, &plan, &(domain.catalog)(), &options).await?;
         println!("{}", summary_table(&report));
         let files = write_reports(&report, &report_path(args, domain.name, selected.len() > 1))?;
@@ -209,7 +250,8 @@ pub async fn migrate(settings: &Settings, args: &MigrateArgs) -> anyhow::Result<
             files.markdown.display(),
             files.html.display()
         );
-        if !args.dry_run && report.reconciled {
+        if let Some(fingerprints) = fingerprints.filter(|_| report.reconciled) {
+            record_fingerprints(&db, domain.name, &report.run_id, &fingerprints).await?;
             mark_verified(&db, domain.name, &report.run_id).await?;
         }
         all_reconciled &= report.reconciled;

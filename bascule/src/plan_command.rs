@@ -91,15 +91,20 @@ fn next_step(domain: &str, state: DomainState, waits_for: &[&str], rejects: i64)
         }
         DomainState::Legacy => format!("bascule migrate {domain} --source-dir DIR"),
         DomainState::Migrating if rejects > 0 => format!(
-            "correct the {rejects} quarantined records (bascule rejects list --domain {domain}) and run bascule migrate {domain} again"
+            "correct the {rejects} quarantined records (bascule rejects list --domain {domain}) and run bascule migrate {domain} again, or give up with bascule rollback {domain}"
         ),
-        DomainState::Migrating => {
-            format!("bascule migrate {domain} (resume or re-run until reconciled)")
-        }
-        DomainState::Verified => {
-            "run the reactivation checks, then switch live (reads are served; writes wait)".into()
-        }
-        DomainState::Live => "the legacy sources can be retired once nobody uses them".into(),
+        DomainState::Migrating => format!(
+            "bascule migrate {domain} (resume or re-run until reconciled), or bascule rollback {domain}"
+        ),
+        DomainState::Verified if rejects > 0 => format!(
+            "replay or accept the {rejects} quarantined records (bascule rejects list --domain {domain}), then bascule reactivate {domain}; to start over: bascule rollback {domain}"
+        ),
+        DomainState::Verified => format!(
+            "bascule reactivate {domain} with its service running (reads are served; writes wait); to start over: bascule rollback {domain}"
+        ),
+        DomainState::Live => format!(
+            "once nobody uses the legacy sources: bascule retire {domain} (after bascule migrate {domain} --catch-up if they changed)"
+        ),
         DomainState::Retired => "done".into(),
     }
 }

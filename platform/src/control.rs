@@ -162,6 +162,35 @@ fn v2() -> Vec<SchemaChange> {
                 nullable: true,
             },
         },
+        // What each legacy table of a domain held when it was last migrated (or caught
+        // up): `bascule retire` refuses while the legacy side differs from it.
+        SchemaChange::CreateTable(
+            TableDef::new("legacy_source")
+                .required("domain", DOMAIN)
+                .required("source", T::Text(100))
+                .required("source_table", T::Text(200))
+                .required("location", SOURCE)
+                .required("row_count", T::Int)
+                .required("digest", T::Text(32))
+                .optional("file_sha256", T::Text(64))
+                .optional("file_size", T::Int)
+                .optional("run_id", T::Id)
+                .required("taken_at", T::Timestamp)
+                .primary_key(&["domain", "source", "source_table"]),
+        ),
+        // One row per legacy record: the digest of its raw values and where it stood,
+        // so that a difference names the records, not only the table.
+        SchemaChange::CreateTable(
+            TableDef::new("legacy_record")
+                .required("domain", DOMAIN)
+                .required("source", T::Text(100))
+                .required("source_table", T::Text(200))
+                .required("ordinal", T::Int)
+                .required("digest", T::Text(32))
+                .required("locator", SOURCE)
+                .optional("record_key", T::Text(400))
+                .primary_key(&["domain", "source", "source_table", "ordinal"]),
+        ),
     ]
 }
 

@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::db::record::{new_id, now};
 use crate::db::schema::SchemaName;
-use crate::db::{Db, DbError, Exec, Kind, SqlBuilder};
+use crate::db::{Db, DbError, Exec, Kind, SqlBuilder, Tx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DomainState {
@@ -115,9 +115,23 @@ pub async fn transition(
     report_id: Option<&str>,
 ) -> Result<DomainState, TransitionError> {
     let mut tx = db.begin().await?;
-    let from = current(&mut tx, domain).await?;
+    let from = transition_in(&mut tx, domain, to, by, reason, report_id).await?;
+    tx.commit().await?;
+    Ok(from)
+}
+
+/// [`transition`] inside the caller's transaction, so that the change of state commits
+/// with the work that justifies it (a rollback's deletions, say) or not at all.
+pub async fn transition_in(
+    tx: &mut Tx,
+    domain: &str,
+    to: DomainState,
+    by: &str,
+    reason: Option<&str>,
+    report_id: Option<&str>,
+) -> Result<DomainState, TransitionError> {
+    let from = current(tx, domain).await?;
     if !from.can_become(to) {
-        tx.rollback().await?;
         return Err(TransitionError::Illegal {
             domain: domain.to_owned(),
             from,
@@ -178,7 +192,6 @@ pub async fn transition(
     .bind(reason.map(str::to_owned))
     .push(")");
     tx.execute(b.statement()).await?;
-    tx.commit().await?;
     Ok(from)
 }
 

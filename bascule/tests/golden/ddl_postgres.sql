@@ -152,6 +152,35 @@ CREATE TABLE IF NOT EXISTS control.check_token (
   CONSTRAINT check_token_pk PRIMARY KEY (token_hash)
 )
 /
+ALTER TABLE control.quarantine ADD COLUMN IF NOT EXISTS decided_by VARCHAR(100)
+/
+ALTER TABLE control.quarantine ADD COLUMN IF NOT EXISTS decision VARCHAR(1000)
+/
+CREATE TABLE IF NOT EXISTS control.legacy_source (
+  domain VARCHAR(20) NOT NULL,
+  source VARCHAR(100) NOT NULL,
+  source_table VARCHAR(200) NOT NULL,
+  location VARCHAR(500) NOT NULL,
+  row_count BIGINT NOT NULL,
+  digest VARCHAR(32) NOT NULL,
+  file_sha256 VARCHAR(64),
+  file_size BIGINT,
+  run_id VARCHAR(36),
+  taken_at TIMESTAMPTZ NOT NULL,
+  CONSTRAINT legacy_source_pk PRIMARY KEY (domain, source, source_table)
+)
+/
+CREATE TABLE IF NOT EXISTS control.legacy_record (
+  domain VARCHAR(20) NOT NULL,
+  source VARCHAR(100) NOT NULL,
+  source_table VARCHAR(200) NOT NULL,
+  ordinal BIGINT NOT NULL,
+  digest VARCHAR(32) NOT NULL,
+  locator VARCHAR(500) NOT NULL,
+  record_key VARCHAR(400),
+  CONSTRAINT legacy_record_pk PRIMARY KEY (domain, source, source_table, ordinal)
+)
+/
 
 -- schema fournisseurs (fournisseurs)
 CREATE SCHEMA IF NOT EXISTS fournisseurs

@@ -150,6 +150,35 @@ CREATE TABLE IF NOT EXISTS control.check_token (
   CONSTRAINT check_token_pk PRIMARY KEY (token_hash)
 )
 /
+ALTER TABLE control.quarantine ADD COLUMN decided_by TEXT
+/
+ALTER TABLE control.quarantine ADD COLUMN decision TEXT
+/
+CREATE TABLE IF NOT EXISTS control.legacy_source (
+  domain TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_table TEXT NOT NULL,
+  location TEXT NOT NULL,
+  row_count INTEGER NOT NULL,
+  digest TEXT NOT NULL,
+  file_sha256 TEXT,
+  file_size INTEGER,
+  run_id TEXT,
+  taken_at TEXT NOT NULL,
+  CONSTRAINT legacy_source_pk PRIMARY KEY (domain, source, source_table)
+)
+/
+CREATE TABLE IF NOT EXISTS control.legacy_record (
+  domain TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_table TEXT NOT NULL,
+  ordinal INTEGER NOT NULL,
+  digest TEXT NOT NULL,
+  locator TEXT NOT NULL,
+  record_key TEXT,
+  CONSTRAINT legacy_record_pk PRIMARY KEY (domain, source, source_table, ordinal)
+)
+/
 
 -- schema fournisseurs (fournisseurs)
 CREATE TABLE IF NOT EXISTS fournisseurs.schema_version (

@@ -1,9 +1,13 @@
 //! The migration engine: plans from mapping files, streaming loads with checkpoints,
 //! quarantine, reconciliation and reports.
 
+pub mod apply;
+pub mod catch_up;
 pub mod checksum;
 pub mod control;
 pub mod entity;
+pub mod fingerprint;
+pub mod fingerprint_store;
 pub mod load;
 pub mod lookups;
 pub mod merge;

@@ -6,18 +6,15 @@ use std::collections::BTreeMap;
 
 use bascule_platform::db::schema::SchemaName;
 use bascule_platform::db::{Db, Exec, SqlBuilder};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::EngineError;
-use super::checksum::Checksum;
+use super::apply::Applier;
 use super::control;
 use super::entity::Catalog;
-use super::load::{FeedCounts, LoadTarget, load_batch};
 use super::lookups::LookupTables;
 use super::plan::Plan;
-use super::record::{Outcome, process, resolve};
-use crate::mapping::transform::TransformContext;
+use super::record::resolve;
 use crate::source::{Cell, ColumnInfo, SourceRecord};
 
 /// A quarantined record as exported by `bascule rejects export`, values corrected by hand.
@@ -63,9 +60,8 @@ pub async fn replay(
 ) -> Result<ReplayReport, EngineError> {
     let mut tx = db.begin().await?;
     let run_id = control::start_run(&mut tx, &plan.domain, false, user).await?;
+    let mut applier = Applier::new(plan, catalog, &run_id);
     let mut outcomes = Vec::new();
-    let mut sums: BTreeMap<String, Checksum> = BTreeMap::new();
-    let priorities = plan.priorities();
     for record in records {
         let Some(feed) = plan.feeds.iter().find(|f| f.label() == record.source) else {
             return Err(EngineError::Plan(format!(
@@ -73,13 +69,6 @@ pub async fn replay(
                 record.id, record.source
             )));
         };
-        let loader = catalog
-            .get(&feed.entity)
-            .ok_or_else(|| EngineError::Plan(format!("unknown entity {}", feed.entity)))?;
-        let entity = plan
-            .entities
-            .get(&feed.entity)
-            .ok_or_else(|| EngineError::Plan(format!("no key for {}", feed.entity)))?;
         let columns: Vec<ColumnInfo> = record
             .raw
             .keys()
@@ -90,12 +79,9 @@ pub async fn replay(
             .collect();
         let resolved = resolve(feed, &columns)
             .map_err(|m| EngineError::Plan(format!("record {}: {m}", record.id)))?;
+        // Loaded again for every record: a corrected record may be what the next one
+        // looks up.
         let lookups = LookupTables::load(&mut tx, plan, feed).await?;
-        let mut ctx = TransformContext {
-            lookups: &lookups,
-            matches: Vec::new(),
-            today: Utc::now().date_naive(),
-        };
         let source_record = SourceRecord {
             ordinal: 0,
             locator: format!("{} (replayed)", record.locator),
@@ -106,64 +92,20 @@ pub async fn replay(
                 .collect(),
             defect: None,
         };
-        let outcome = process(feed, &resolved, loader, entity, &source_record, &mut ctx);
-        let label = feed.label();
-        let (name, reason) = match outcome {
-            Outcome::Skipped { reason, .. } => ("skipped", Some(reason)),
-            Outcome::Quarantined(reject) => {
-                let reason = format!("{}: {}", reject.rule, reject.message);
-                control::quarantine(&mut tx, &run_id, &plan.domain, &label, &[reject]).await?;
-                ("quarantined", Some(reason))
-            }
-            Outcome::Ready(ready) => {
-                if !sums.contains_key(&feed.entity) {
-                    let sum = super::reconcile::target_checksum(&mut tx, loader).await?;
-                    sums.insert(feed.entity.clone(), sum);
-                }
-                let sum = sums.entry(feed.entity.clone()).or_default();
-                let source_display = plan
-                    .sources
-                    .get(&feed.source)
-                    .map_or_else(|| feed.source.clone(), |s| s.display());
-                let prefix = format!("{}/{}", feed.source, feed.table);
-                let target = LoadTarget {
-                    domain: &plan.domain,
-                    run_id: &run_id,
-                    entity_name: &feed.entity,
-                    loader,
-                    entity,
-                    feed_prefix: &prefix,
-                    source_display: &source_display,
-                    priorities: &priorities,
-                };
-                let mut counts = FeedCounts::default();
-                load_batch(&mut tx, &target, vec![ready], &mut counts, sum).await?;
-                mark_replayed(&mut tx, &record.id).await?;
-                (
-                    if counts.merged > 0 {
-                        "merged"
-                    } else {
-                        "loaded"
-                    },
-                    None,
-                )
-            }
-        };
+        let applied = applier
+            .apply(&mut tx, feed, &resolved, &lookups, &source_record)
+            .await?;
+        if applied.is_in_target() {
+            mark_replayed(&mut tx, &record.id).await?;
+        }
         outcomes.push(ReplayOutcome {
             id: record.id,
             locator: record.locator,
-            outcome: name.to_owned(),
-            reason,
+            outcome: applied.name().to_owned(),
+            reason: applied.reason(),
         });
     }
-    let mut reconciled = true;
-    for (entity, sum) in &sums {
-        let loader = catalog
-            .get(entity)
-            .ok_or_else(|| EngineError::Plan(format!("unknown entity {entity}")))?;
-        let target = super::reconcile::target_checksum(&mut tx, loader).await?;
-        reconciled &= target == *sum;
-    }
+    let reconciled = applier.reconciled(&mut tx).await?;
     let summary = serde_json::to_string(&outcomes).map_err(|e| EngineError::Plan(e.to_string()))?;
     control::finish_run(
         &mut tx,
