@@ -62,14 +62,9 @@ async fn data_checks(
 ) -> anyhow::Result<()> {
     match domain {
         "stock" => probes::stock::data(db, channel, checks).await,
-        other => {
-            checks.fail(
-                "data answer through the service",
-                format!("no probe for {other} yet"),
-                "none",
-            );
-            Ok(())
-        }
+        "fournisseurs" => probes::fournisseurs::data(db, channel, checks).await,
+        "production" => probes::production::data(db, channel, checks).await,
+        _ => probes::clients::data(db, channel, checks).await,
     }
 }
 
@@ -82,15 +77,9 @@ async fn process_checks(
 ) -> probes::Created {
     match domain {
         "stock" => probes::stock::processes(channel, pass, tag, checks).await,
-        other => {
-            drop((channel, pass, tag));
-            checks.fail(
-                "operations tried",
-                format!("no probe for {other} yet"),
-                "none",
-            );
-            Vec::new()
-        }
+        "fournisseurs" => probes::fournisseurs::processes(channel, pass, tag, checks).await,
+        "production" => probes::production::processes(channel, pass, tag, checks).await,
+        _ => probes::clients::processes(channel, pass, tag, checks).await,
     }
 }
 

@@ -2,6 +2,9 @@
 //! back (check 1), and its main operations carried out on records made for the purpose
 //! and removed afterwards (check 2).
 
+pub mod clients;
+pub mod fournisseurs;
+pub mod production;
 pub mod stock;
 
 use bascule_platform::check_token::CHECK_TOKEN_HEADER;
