@@ -22,33 +22,6 @@ fn demo() -> String {
         .to_string()
 }
 
-/// Production's built-in mapping without the Bellignat base, which the demo data set
-/// leaves out (see demo/legacy/README.md): its source and the feeds reading it.
-fn without_bellignat() -> String {
-    let mapping = include_str!("../../production/src/legacy/production.toml");
-    let mut kept = Vec::new();
-    let mut block: Vec<&str> = Vec::new();
-    let keep = |block: &[&str]| {
-        let header = block.first().copied().unwrap_or_default();
-        header != "[sources.bellignat]"
-            && !(header == "[[feeds]]" && block.contains(&"source = \"bellignat\""))
-    };
-    for line in mapping.lines() {
-        if line.starts_with('[') && !line.starts_with("[feeds.") {
-            if keep(&block) {
-                kept.append(&mut block);
-            }
-            block.clear();
-        }
-        block.push(line);
-    }
-    if keep(&block) {
-        kept.append(&mut block);
-    }
-    assert!(!kept.iter().any(|l| l.contains("bellignat")), "{kept:?}");
-    kept.join("\n") + "\n"
-}
-
 fn schemas() -> Vec<&'static SchemaDef> {
     vec![
         bascule_fournisseurs::storage::schema(),
@@ -104,7 +77,7 @@ async fn every_domain_passes_its_checks_and_leaves_no_test_data() {
         .output()
         .expect("upgrade"));
     let mapping = dir.path().join("production.toml");
-    std::fs::write(&mapping, without_bellignat()).expect("write the mapping");
+    std::fs::write(&mapping, support::without_bellignat()).expect("write the mapping");
     for domain in DOMAINS {
         let mut migrate = bin("admin");
         migrate.args([

@@ -44,6 +44,7 @@ fn copy_dir(from: &Path, to: &Path) {
 struct Operator {
     target: String,
     legacy: String,
+    production_mapping: String,
     reports: std::path::PathBuf,
     smtp: String,
 }
@@ -73,17 +74,39 @@ impl Operator {
         self.states()[i].clone()
     }
 
+    /// `--source-dir`, and for production the mapping without the Bellignat base that
+    /// the demo data set leaves out.
+    fn sources(&self, domain: &str) -> Vec<String> {
+        let mut args = vec!["--source-dir".to_owned(), self.legacy.clone()];
+        if domain == "production" {
+            args.extend(["--mapping".to_owned(), self.production_mapping.clone()]);
+        }
+        args
+    }
+
     fn migrate(&self, domain: &str, extra: &[&str]) -> Output {
         let report = self.reports.join(format!("{domain}.json"));
+        let sources = self.sources(domain);
         let mut args = vec![
             "migrate",
             domain,
-            "--source-dir",
-            &self.legacy,
             "--report",
             report.to_str().expect("utf-8"),
         ];
+        args.extend(sources.iter().map(String::as_str));
         args.extend_from_slice(extra);
+        self.bascule(&args)
+    }
+
+    fn retire(&self, domain: &str, report: &Path) -> Output {
+        let sources = self.sources(domain);
+        let mut args = vec![
+            "retire",
+            domain,
+            "--report",
+            report.to_str().expect("utf-8"),
+        ];
+        args.extend(sources.iter().map(String::as_str));
         self.bascule(&args)
     }
 
@@ -179,10 +202,7 @@ fn article_codes(address: &str) -> Vec<String> {
         address,
         &["stock", "articles", "list", "--all", "--json"],
     ));
-    let items = listed
-        .as_array()
-        .or_else(|| listed["articles"].as_array())
-        .unwrap_or_else(|| panic!("a list: {listed}"));
+    let items = listed["items"].as_array().expect("the listed items");
     items
         .iter()
         .map(|a| a["code"].as_str().expect("code").to_owned())
@@ -197,9 +217,12 @@ async fn whole_switch_over(target: String) {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo/legacy"),
         &legacy,
     );
+    let production_mapping = work.path().join("production.toml");
+    std::fs::write(&production_mapping, support::without_bellignat()).expect("mapping");
     let op = Operator {
         target: target.clone(),
         legacy: legacy.display().to_string(),
+        production_mapping: production_mapping.display().to_string(),
         reports: work.path().join("reports"),
         smtp: smtp.url(),
     };
@@ -287,12 +310,7 @@ async fn whole_switch_over(target: String) {
     // Someone kept using the old supplier file: retirement waits for the catch-up.
     someone_keeps_using_the_legacy_file(&legacy);
     let retire_report = work.path().join("retirement-fournisseurs.json");
-    let out = op.bascule(&[
-        "retire",
-        "fournisseurs",
-        "--report",
-        retire_report.to_str().expect("utf-8"),
-    ]);
+    let out = op.retire("fournisseurs", &retire_report);
     fails(&out, 2);
     let listed = text(&out.stdout) + &text(&out.stderr);
     assert!(listed.contains("--catch-up"), "{listed}");
@@ -309,12 +327,7 @@ async fn whole_switch_over(target: String) {
     );
     for domain in PLAN {
         let report = work.path().join(format!("retirement-{domain}.json"));
-        let out = op.bascule(&[
-            "retire",
-            domain,
-            "--report",
-            report.to_str().expect("utf-8"),
-        ]);
+        let out = op.retire(domain, &report);
         assert!(
             out.status.success(),
             "{domain}: {}\n{}",

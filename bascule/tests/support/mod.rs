@@ -169,3 +169,30 @@ pub fn stop(server: Child) -> Output {
     assert!(out.status.success(), "{}", text(&out.stderr));
     out
 }
+
+/// Production's built-in mapping without the Bellignat base, which the demo data set
+/// leaves out (see demo/legacy/README.md): its source and the feeds reading it.
+pub fn without_bellignat() -> String {
+    let mapping = include_str!("../../../production/src/legacy/production.toml");
+    let mut kept = Vec::new();
+    let mut block: Vec<&str> = Vec::new();
+    let keep = |block: &[&str]| {
+        let header = block.first().copied().unwrap_or_default();
+        header != "[sources.bellignat]"
+            && !(header == "[[feeds]]" && block.contains(&"source = \"bellignat\""))
+    };
+    for line in mapping.lines() {
+        if line.starts_with('[') && !line.starts_with("[feeds.") {
+            if keep(&block) {
+                kept.append(&mut block);
+            }
+            block.clear();
+        }
+        block.push(line);
+    }
+    if keep(&block) {
+        kept.append(&mut block);
+    }
+    assert!(!kept.iter().any(|l| l.contains("bellignat")), "{kept:?}");
+    kept.join("\n") + "\n"
+}

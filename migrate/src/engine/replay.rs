@@ -1,6 +1,7 @@
 //! Replays corrected quarantined records: each goes through its feed's transforms, rules
 //! and domain constructor again, as in the run that refused it. A record that now loads
-//! marks its quarantine entry REPLAYED; one that fails again stays open with the new reason.
+//! marks its quarantine entry REPLAYED; one that fails again is quarantined anew, open
+//! with the new reason, in place of its old entry (marked REPLAYED).
 
 use std::collections::BTreeMap;
 
@@ -95,9 +96,10 @@ pub async fn replay(
         let applied = applier
             .apply(&mut tx, feed, &resolved, &lookups, &source_record)
             .await?;
-        if applied.is_in_target() {
-            mark_replayed(&mut tx, &record.id).await?;
-        }
+        // Whatever became of it, the entry was replayed: a record refused again is
+        // quarantined anew under this run with its new reason, so that it stays open
+        // once, not twice.
+        mark_replayed(&mut tx, &record.id).await?;
         outcomes.push(ReplayOutcome {
             id: record.id,
             locator: record.locator,
