@@ -159,6 +159,7 @@ async fn every_domain_passes_its_checks_and_leaves_no_test_data() {
             failures.push(format!("{domain}: nothing removed after the checks"));
         }
     }
+    a_customer_unknown_to_clients_stops_its_switch_over(&target, &url, dir.path()).await;
     support::stop(server);
     assert!(failures.is_empty(), "{failures:#?}");
 
@@ -169,4 +170,62 @@ async fn every_domain_passes_its_checks_and_leaves_no_test_data() {
         .map(|(table, n)| format!("{table}: {n} before, {:?} after", after.get(table)))
         .collect();
     assert!(changed.is_empty(), "rows left by the checks: {changed:#?}");
+}
+
+/// A manufacturing order naming a customer that clients does not have: the clients
+/// switch-over is refused, naming the code.
+async fn a_customer_unknown_to_clients_stops_its_switch_over(target: &str, url: &str, dir: &Path) {
+    let db = Db::connect(&Target::parse(target).expect("target"))
+        .await
+        .expect("connect");
+    let mut e = db.clone();
+    let set = |code: &str| {
+        let mut b = SqlBuilder::new(e.dialect());
+        b.push(&format!(
+            "UPDATE {} SET customer_code = ",
+            e.dialect()
+                .table(SchemaName::Production, "manufacturing_order")
+        ))
+        .bind(code.to_owned())
+        .push(" WHERE mo_number = (SELECT MIN(mo_number) FROM ")
+        .push(
+            &e.dialect()
+                .table(SchemaName::Production, "manufacturing_order"),
+        )
+        .push(")");
+        b.statement()
+    };
+    let statement = set("C99998");
+    e.execute(statement).await.expect("break a reference");
+    let report = dir.join("reactivation-clients-broken.json");
+    let out = bin("admin")
+        .args([
+            "reactivate",
+            "clients",
+            "--server",
+            url,
+            "--check-only",
+            "--report",
+            report.to_str().expect("path"),
+            "--target",
+            target,
+        ])
+        .output()
+        .expect("reactivate");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let check = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["name"] == "customer_code of manufacturing orders resolve in clients")
+        .expect("the reference check")
+        .clone();
+    assert_eq!(check["passed"], false, "{check}");
+    assert!(
+        check["detail"].as_str().expect("detail").contains("C99998"),
+        "{check}"
+    );
+    db.close().await;
 }

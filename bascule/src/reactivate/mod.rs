@@ -7,6 +7,7 @@ mod html;
 mod integrity;
 mod outcome;
 mod probes;
+mod references;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -205,6 +206,7 @@ pub async fn run(settings: &Settings, args: &ReactivateArgs) -> anyhow::Result<E
 
     let mut integrity = Checks::new(Group::Integrity);
     let run_id = integrity::run_and_quarantine(&db, domain, &mut integrity).await?;
+    references::check(&db, domain, &mut integrity).await?;
     let mut processes = Checks::new(Group::Processes);
     let mut cleanup = Vec::new();
     match args.client.channel(settings).await {
