@@ -230,7 +230,7 @@ pub enum Command {
         /// Records per transaction.
         #[arg(long, default_value_t = 5000)]
         batch_size: usize,
-        /// Where the generated files go (default: a temporary directory).
+        /// Where the generated files go and stay (default: a temporary directory, removed at the end).
         #[arg(long)]
         work_dir: Option<PathBuf>,
     },

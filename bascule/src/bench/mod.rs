@@ -341,7 +341,10 @@ pub async fn run(options: &BenchOptions) -> anyhow::Result<bool> {
         });
     }
     let _ = reference_db.remove().await;
-    let _ = std::fs::remove_dir_all(&work);
+    // A directory the user named keeps the generated files, to load them again.
+    if options.work_dir.is_none() {
+        let _ = std::fs::remove_dir_all(&work);
+    }
     println!();
     Ok(print(&lines))
 }
