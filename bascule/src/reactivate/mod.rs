@@ -248,7 +248,7 @@ pub async fn run(settings: &Settings, args: &ReactivateArgs) -> anyhow::Result<E
         }
     }
     let mut communications = Checks::new(Group::Communications);
-    communications::run(settings, domain, &server, &tls, &mut communications).await;
+    communications::run(&db, settings, domain, &server, &tls, &mut communications).await;
 
     let checks: Vec<_> = [integrity, processes, communications]
         .into_iter()
