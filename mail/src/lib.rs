@@ -26,6 +26,7 @@ pub mod api;
 pub mod error;
 pub mod french;
 pub mod outbox;
+pub mod refusal;
 pub mod relay;
 pub mod settings;
 pub mod template;

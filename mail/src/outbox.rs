@@ -791,8 +791,19 @@ pub(crate) async fn claim(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Settle {
     Sent,
-    Retry { at: DateTime<Utc>, error: String },
-    Dead { error: String },
+    Retry {
+        at: DateTime<Utc>,
+        error: String,
+    },
+    /// Back to PENDING like a retry, the claim's attempt given back: the message waits
+    /// for another domain, which is no failure of its own.
+    Wait {
+        at: DateTime<Utc>,
+        error: String,
+    },
+    Dead {
+        error: String,
+    },
 }
 
 /// Records the end of a delivery on the claimed row, if the claim still holds; returns
@@ -834,6 +845,15 @@ pub(crate) async fn settle(
         Settle::Retry { at, error } => {
             b.push(", state = ")
                 .bind(OutboxState::Pending.as_str())
+                .push(", next_attempt_at = ")
+                .bind(*at)
+                .push(", last_error = ")
+                .bind(truncate(error, max_chars("last_error")));
+        }
+        Settle::Wait { at, error } => {
+            b.push(", state = ")
+                .bind(OutboxState::Pending.as_str())
+                .push(", attempts = attempts - 1")
                 .push(", next_attempt_at = ")
                 .bind(*at)
                 .push(", last_error = ")

@@ -70,6 +70,12 @@ pub enum ComposeError {
     /// told, with this reason.
     #[error("{0}")]
     Permanent(String),
+    /// The other domain's data is not served yet: it has not switched over (see
+    /// [`crate::refusal::sort_refusal`]). The message waits for it, tried again every
+    /// `RelayOptions::wait_for_domain`, without using up its attempts: it never goes
+    /// DEAD for this.
+    #[error("{0}")]
+    Waiting(String),
 }
 
 /// What [`Composer::compose`] returns.
@@ -206,6 +212,9 @@ pub enum Delivery {
     Temporary { error: String, connection: bool },
     /// A 5xx answer, or a message that cannot be built: trying again would not help.
     Permanent { error: String },
+    /// Its composition needs another domain not switched over yet: tried again later,
+    /// the attempt not counted.
+    Waiting { error: String },
 }
 
 /// How a delivery was recorded on its row.
@@ -530,6 +539,11 @@ impl Relay {
                     error: format!("cannot compose {kind}: {reason} (payload {payload})"),
                 });
             }
+            Err(ComposeError::Waiting(reason)) => {
+                return Err(Delivery::Waiting {
+                    error: format!("composing {kind} waits: {reason}"),
+                });
+            }
         };
         let checked = outbox::check_composed(composed).map_err(|reason| Delivery::Permanent {
             error: format!("cannot compose {kind}: {reason} (payload {payload})"),
@@ -605,6 +619,18 @@ impl Relay {
                 },
                 Recorded::Dead,
             ),
+            Delivery::Waiting { error } => {
+                let at = record::now()
+                    + chrono::Duration::from_std(inner.options.wait_for_domain)
+                        .unwrap_or(chrono::Duration::minutes(15));
+                (
+                    Settle::Wait {
+                        at,
+                        error: error.clone(),
+                    },
+                    Recorded::Retry(at),
+                )
+            }
         };
         let mut tx = inner.db.begin().await?;
         if !outbox::settle(&mut tx, claimed, &outcome).await? {
@@ -649,6 +675,16 @@ impl Relay {
                     next_attempt_at = %at,
                     error,
                     "e-mail not sent, will try again"
+                );
+            }
+            Settle::Wait { at, error } => {
+                bump(&inner.counters.retried);
+                tracing::info!(
+                    domain = inner.domain,
+                    id = claimed.id,
+                    next_attempt_at = %at,
+                    error,
+                    "e-mail waits for another domain's switch-over"
                 );
             }
             Settle::Dead { error } => {

@@ -232,6 +232,9 @@ pub struct RelayOptions {
     pub backoff_base: Duration,
     /// The longest wait between two attempts.
     pub backoff_max: Duration,
+    /// How often a message waiting for another domain's switch-over is tried again
+    /// (such waits use up no attempt).
+    pub wait_for_domain: Duration,
 }
 
 impl Default for RelayOptions {
@@ -244,6 +247,7 @@ impl Default for RelayOptions {
             max_attempts: 20,
             backoff_base: Duration::from_secs(30),
             backoff_max: Duration::from_secs(3600),
+            wait_for_domain: Duration::from_secs(900),
         }
     }
 }

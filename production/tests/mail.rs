@@ -91,6 +91,7 @@ async fn start(db: &Db) -> Env {
             max_attempts: 5,
             backoff_base: Duration::ZERO,
             backoff_max: Duration::ZERO,
+            wait_for_domain: Duration::ZERO,
         })
         .with_composer(Arc::new(composer));
     Env {
@@ -378,8 +379,55 @@ async fn a_customer_without_address_is_dead_and_the_administrator_told(db: Db) {
     assert!(text.contains("OF25-0003"), "{text}");
 }
 
+/// Sets the clients domain's state as the plan would have it in another phase (the
+/// customer was made while it was live), then lets the gate's cache expire.
+async fn clients_state(db: &Db, state: &str) {
+    use bascule_platform::db::schema::SchemaName;
+    use bascule_platform::db::{Exec, SqlBuilder};
+    let mut e = db.clone();
+    let mut b = SqlBuilder::new(e.dialect());
+    b.push(&format!(
+        "UPDATE {} SET state = ",
+        e.dialect().table(SchemaName::Control, "domain_state")
+    ))
+    .bind(state)
+    .push(" WHERE domain = ")
+    .bind("clients");
+    e.execute(b.statement()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+}
+
+async fn the_email_waits_while_clients_is_not_switched_over(db: Db) {
+    let mut env = start(&db).await;
+    env.seed().await;
+    env.customer().await;
+    env.running("OF25-0004", Some(("CC-2025-0007", "C00042")))
+        .await;
+    clients_state(&db, "MIGRATING").await;
+    env.complete("OF25-0004", "").await;
+    // Five attempts would make it DEAD; waiting for clients uses none.
+    for _ in 0..6 {
+        let report = env.relay.tick().await.unwrap();
+        assert_eq!((report.retried, report.dead), (1, 0), "{report:?}");
+    }
+    let rows = env.outbox().await;
+    assert_eq!((rows[0].state, rows[0].attempts), (OutboxState::Pending, 0));
+    let error = rows[0].last_error.clone().unwrap();
+    assert!(
+        error.contains("waits") && error.contains("FailedPrecondition"),
+        "{error}"
+    );
+    assert!(env.smtp.received().is_empty());
+
+    clients_state(&db, "LIVE").await;
+    let report = env.relay.tick().await.unwrap();
+    assert_eq!(report.sent, 1, "{report:?}");
+    assert_eq!(env.smtp.received().len(), 1);
+}
+
 bascule_platform::backend_tests!(
     a_completed_order_emails_its_customer_once,
     an_order_for_no_customer_writes_no_email,
     a_customer_without_address_is_dead_and_the_administrator_told,
+    the_email_waits_while_clients_is_not_switched_over,
 );

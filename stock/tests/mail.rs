@@ -137,6 +137,7 @@ impl Env {
                 max_attempts: 5,
                 backoff_base: Duration::ZERO,
                 backoff_max: Duration::ZERO,
+                wait_for_domain: Duration::ZERO,
             })
             .with_composer(Arc::new(composer));
         Env {

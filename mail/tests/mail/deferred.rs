@@ -22,6 +22,8 @@ enum Mode {
     Up,
     /// As an unreachable service.
     Down,
+    /// As a domain not switched over yet.
+    NotVerified,
 }
 
 /// A supplier directory: codes to addresses, which can be made unreachable.
@@ -66,10 +68,18 @@ impl Composer for Directory {
     fn compose<'a>(&'a self, kind: &'a str, payload: &'a serde_json::Value) -> ComposeFuture<'a> {
         Box::pin(async move {
             self.calls.fetch_add(1, Ordering::SeqCst);
-            if *self.mode.lock().unwrap() == Mode::Down {
-                return Err(ComposeError::Temporary(
-                    "the directory is unreachable".into(),
-                ));
+            match *self.mode.lock().unwrap() {
+                Mode::Down => {
+                    return Err(ComposeError::Temporary(
+                        "the directory is unreachable".into(),
+                    ));
+                }
+                Mode::NotVerified => {
+                    return Err(ComposeError::Waiting(
+                        "the directory's domain is legacy".into(),
+                    ));
+                }
+                Mode::Up => {}
             }
             if kind != "test.request" {
                 return Err(ComposeError::Permanent(format!("unknown kind {kind}")));
@@ -281,6 +291,36 @@ async fn a_permanent_composition_failure_is_dead_and_alerted(db: Db) {
     server.stop().await;
 }
 
+async fn an_email_waits_for_a_domain_not_switched_over_without_dying(db: Db) {
+    setup(&db).await;
+    let server = SmtpServer::start(ServerOptions::default()).await;
+    let directory = Directory::new(&[("F00001", "commandes@acier.exemple.fr")]);
+    directory.set(Mode::NotVerified);
+    // One attempt only: a temporary failure would be DEAD at once; a wait never is.
+    let options = bascule_mail::RelayOptions {
+        max_attempts: 1,
+        ..crate::support::fast()
+    };
+    let relay = relay(&db, &server)
+        .with_options(options)
+        .with_composer(directory.clone());
+    let queued = enqueue_committed(&db, deferred("DR-7", "F00001")).await;
+    for _ in 0..3 {
+        let report = relay.tick().await.unwrap();
+        assert_eq!((report.retried, report.dead), (1, 0), "{report:?}");
+        let waiting = row(&db, &queued.id).await;
+        assert_eq!((waiting.state, waiting.attempts), (OutboxState::Pending, 0));
+        assert!(waiting.last_error.unwrap().contains("legacy"));
+    }
+    directory.set(Mode::Up);
+    let report = relay.tick().await.unwrap();
+    assert_eq!(report.sent, 1, "{report:?}");
+    let sent = row(&db, &queued.id).await;
+    assert_eq!((sent.state, sent.attempts), (OutboxState::Sent, 1));
+    assert_eq!(server.received().len(), 1);
+    server.stop().await;
+}
+
 async fn without_a_composer_a_deferred_email_waits(db: Db) {
     setup(&db).await;
     let server = SmtpServer::start(ServerOptions::default()).await;
@@ -316,4 +356,5 @@ bascule_platform::backend_tests!(
     a_composer_out_of_reach_is_retried_then_sent_once,
     a_permanent_composition_failure_is_dead_and_alerted,
     without_a_composer_a_deferred_email_waits,
+    an_email_waits_for_a_domain_not_switched_over_without_dying,
 );

@@ -6,14 +6,15 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use bascule_mail::refusal::sort_refusal;
 use bascule_mail::{ComposeError, ComposeFuture, Composed, Composer, Deferred, Template};
 use bascule_proto::clients::v1 as pb;
 use bascule_proto::clients::v1::clients_service_client::ClientsServiceClient;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use tonic::Status;
 use tonic::transport::Channel;
-use tonic::{Code, Status};
 
 use crate::domain::ManufacturingOrder;
 
@@ -199,21 +200,9 @@ impl Composer for ProductionComposer {
     }
 }
 
-/// A refusal of the clients service about `what`: final when the thing does not exist
-/// or the question is wrong; anything else (unreachable, late, busy, not live yet) is
-/// worth asking again.
+/// A refusal of the clients service about `what`, sorted as every composer does.
 fn sorted(status: &Status, what: &str) -> ComposeError {
-    let reason = format!(
-        "clients about {what}: {:?} {}",
-        status.code(),
-        status.message()
-    );
-    match status.code() {
-        Code::NotFound | Code::InvalidArgument | Code::OutOfRange => {
-            ComposeError::Permanent(reason)
-        }
-        _ => ComposeError::Temporary(reason),
-    }
+    sort_refusal(status, "clients", what)
 }
 
 #[cfg(test)]
@@ -239,17 +228,5 @@ mod tests {
         let mut for_order = mo();
         for_order.origin_order_number = Some("CC-2025-0007".into());
         assert!(order_done(&for_order, Decimal::TEN).is_some());
-    }
-
-    #[test]
-    fn refusals_are_sorted() {
-        assert!(matches!(
-            sorted(&Status::not_found("no customer"), "customer C1"),
-            ComposeError::Permanent(_)
-        ));
-        assert!(matches!(
-            sorted(&Status::unavailable("down"), "customer C1"),
-            ComposeError::Temporary(_)
-        ));
     }
 }

@@ -4,13 +4,14 @@
 
 use std::collections::HashMap;
 
+use bascule_mail::refusal::sort_refusal;
 use bascule_mail::{ComposeError, ComposeFuture, Composed, Composer};
 use bascule_proto::fournisseurs::v1 as pb;
 use bascule_proto::fournisseurs::v1::fournisseurs_service_client::FournisseursServiceClient;
 use chrono::Days;
 use rust_decimal::Decimal;
+use tonic::Status;
 use tonic::transport::Channel;
-use tonic::{Code, Status};
 
 use super::{REPLENISHMENT, ReplenishmentPayload, SUPPLIER_REQUEST, date_fr, quantity_fr};
 
@@ -116,43 +117,7 @@ impl Composer for StockComposer {
     }
 }
 
-/// A refusal of the fournisseurs service about `what`: final when the thing does not
-/// exist or the question is wrong; anything else (unreachable, late, busy, not live
-/// yet) is worth asking again.
+/// A refusal of the fournisseurs service about `what`, sorted as every composer does.
 fn sorted(status: &Status, what: &str) -> ComposeError {
-    let reason = format!(
-        "fournisseurs about {what}: {:?} {}",
-        status.code(),
-        status.message()
-    );
-    match status.code() {
-        Code::NotFound | Code::InvalidArgument | Code::OutOfRange => {
-            ComposeError::Permanent(reason)
-        }
-        _ => ComposeError::Temporary(reason),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refusals_are_sorted() {
-        let permanent = sorted(&Status::not_found("no supplier F9"), "supplier F9");
-        assert!(
-            matches!(permanent, ComposeError::Permanent(ref r) if r.contains("no supplier F9"))
-        );
-        for s in [
-            Status::unavailable("down"),
-            Status::deadline_exceeded("late"),
-            Status::failed_precondition("DOMAIN_NOT_LIVE"),
-            Status::internal("oops"),
-        ] {
-            assert!(
-                matches!(sorted(&s, "x"), ComposeError::Temporary(_)),
-                "{s:?}"
-            );
-        }
-    }
+    sort_refusal(status, "fournisseurs", what)
 }

@@ -110,6 +110,7 @@ pub fn fast() -> RelayOptions {
         max_attempts: 3,
         backoff_base: Duration::ZERO,
         backoff_max: Duration::ZERO,
+        wait_for_domain: Duration::ZERO,
     }
 }
 
