@@ -116,7 +116,7 @@ impl RequestLog {
     ) -> Result<Resp, ApiError> {
         let mut b = SqlBuilder::new(self.db.dialect());
         b.push(&format!(
-            "SELECT request_hash, state, response FROM {table} WHERE service = "
+            "SELECT request_hash, state, response, created_at FROM {table} WHERE service = "
         ))
         .bind(self.service)
         .push(" AND request_id = ")
@@ -128,6 +128,7 @@ impl RequestLog {
                 ("request_hash", Kind::Text),
                 ("state", Kind::Text),
                 ("response", Kind::Text),
+                ("created_at", Kind::Timestamp),
             ]))
             .await
             .map_err(ApiError::internal)?;
@@ -147,9 +148,33 @@ impl RequestLog {
                 let bytes = STANDARD.decode(encoded).map_err(ApiError::internal)?;
                 Resp::decode(bytes.as_slice()).map_err(ApiError::internal)
             }
-            None => Err(in_progress(request_id)),
+            None => {
+                let started: chrono::DateTime<chrono::Utc> =
+                    row.get("created_at").map_err(ApiError::internal)?;
+                if chrono::Utc::now() - started > ABANDONED_AFTER {
+                    Err(outcome_unknown(request_id))
+                } else {
+                    Err(in_progress(request_id))
+                }
+            }
         }
     }
+}
+
+/// No request takes this long (every call has a deadline of seconds): a request still
+/// unanswered after it was cut short, its service stopped between its work and its
+/// answer being recorded.
+const ABANDONED_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+fn outcome_unknown(request_id: &str) -> ApiError {
+    ApiError::new(
+        crate::ErrorCode::Aborted,
+        "REQUEST_OUTCOME_UNKNOWN",
+        format!(
+            "request {request_id:?} was cut short before its answer was recorded (the service stopped): \
+             check whether it took effect, then send it again with a new request_id if it did not"
+        ),
+    )
 }
 
 fn in_progress(request_id: &str) -> ApiError {
