@@ -20,17 +20,64 @@ struct LastRun {
     finished_at: Option<String>,
 }
 
+/// The domain's latest state change, with the report that justified it (a
+/// reactivation or retirement report in the control schema's `report` table).
+#[derive(Debug, Serialize)]
+struct LastChange {
+    from: String,
+    to: String,
+    at: String,
+    by: String,
+    reason: Option<String>,
+    report_id: Option<String>,
+}
+
 #[derive(Debug, Serialize)]
 struct Phase {
     phase: usize,
     domain: &'static str,
     state: &'static str,
     last_run: Option<LastRun>,
+    last_change: Option<LastChange>,
     /// Quarantined records of the domain not yet replayed or accepted.
     open_rejects: i64,
     /// Earlier phases not yet verified.
     waits_for: Vec<&'static str>,
     next: String,
+}
+
+async fn last_change(db: &Db, domain: &str) -> anyhow::Result<Option<LastChange>> {
+    let mut e = db.clone();
+    let mut b = SqlBuilder::new(e.dialect());
+    let table = e.dialect().table(SchemaName::Control, "domain_transition");
+    b.push(&format!(
+        "SELECT from_state, to_state, created_at, changed_by, reason, report_id FROM {table} WHERE domain = "
+    ))
+    .bind(domain)
+    .push(" ORDER BY created_at DESC, id DESC ");
+    b.push(&e.dialect().limit(1));
+    let row = e
+        .fetch_optional(b.query(&[
+            ("from_state", Kind::Text),
+            ("to_state", Kind::Text),
+            ("created_at", Kind::Timestamp),
+            ("changed_by", Kind::Text),
+            ("reason", Kind::Text),
+            ("report_id", Kind::Text),
+        ]))
+        .await?;
+    let Some(mut row) = row else {
+        return Ok(None);
+    };
+    let at: chrono::DateTime<chrono::Utc> = row.get("created_at")?;
+    Ok(Some(LastChange {
+        from: row.get("from_state")?,
+        to: row.get("to_state")?,
+        at: at.to_rfc3339(),
+        by: row.get("changed_by")?,
+        reason: row.get("reason")?,
+        report_id: row.get("report_id")?,
+    }))
 }
 
 async fn last_run(db: &Db, domain: &str) -> anyhow::Result<Option<LastRun>> {
@@ -123,6 +170,7 @@ pub async fn run(settings: &Settings, json: bool) -> anyhow::Result<ExitCode> {
             domain: domain.name,
             state: state.as_str(),
             last_run: last_run(&db, domain.name).await?,
+            last_change: last_change(&db, domain.name).await?,
             open_rejects: rejects,
             next: next_step(domain.name, state, &waits_for, rejects),
             waits_for,

@@ -279,6 +279,18 @@ async fn whole_switch_over(target: String) {
     ok(&out);
     assert!(failed_checks(&report).is_empty(), "{report}");
     assert_eq!(op.state("fournisseurs"), "LIVE");
+    // The transition is recorded with who made it and the report that justified it.
+    let plan = json(&op.bascule(&["plan", "--json"]));
+    let change = &plan[0]["last_change"];
+    assert_eq!(
+        (&change["from"], &change["to"], &change["by"]),
+        (
+            &Value::from("VERIFIED"),
+            &Value::from("LIVE"),
+            &Value::from("operator")
+        )
+    );
+    assert_eq!(change["report_id"], report["id"]);
 
     // Phase 2: stock, rehearsed, rolled back once and migrated again.
     ok(&op.migrate("stock", &["--dry-run"]));
