@@ -40,7 +40,7 @@ fn next_step(name: &str, state: DomainState) -> String {
             format!("run bascule migrate {name} until it reconciles, then switch it live")
         }
         DomainState::Verified => {
-            "run the reactivation checks and switch it live, then retire its legacy sources".into()
+            format!("switch it live with bascule reactivate {name}, then retire its legacy sources")
         }
         DomainState::Live => String::new(),
         DomainState::Retired => "it is retired already: nothing left to do".into(),
