@@ -18,6 +18,7 @@ mod retire_command;
 mod rollback_command;
 mod schemas;
 mod serve;
+mod switch_reports;
 mod telemetry;
 
 use std::collections::HashMap;

@@ -13,9 +13,9 @@ use serde::Serialize;
 use crate::{domains, schemas};
 
 #[derive(Debug, Serialize)]
-struct LastRun {
-    id: String,
-    status: String,
+pub(crate) struct LastRun {
+    pub(crate) id: String,
+    pub(crate) status: String,
     started_at: String,
     finished_at: Option<String>,
 }
@@ -80,7 +80,8 @@ async fn last_change(db: &Db, domain: &str) -> anyhow::Result<Option<LastChange>
     }))
 }
 
-async fn last_run(db: &Db, domain: &str) -> anyhow::Result<Option<LastRun>> {
+/// The domain's latest real (not dry) migration run.
+pub(crate) async fn last_run(db: &Db, domain: &str) -> anyhow::Result<Option<LastRun>> {
     let mut e = db.clone();
     let mut b = SqlBuilder::new(e.dialect());
     let table = e.dialect().table(SchemaName::Control, "migration_run");
@@ -113,7 +114,8 @@ async fn last_run(db: &Db, domain: &str) -> anyhow::Result<Option<LastRun>> {
     }))
 }
 
-async fn open_rejects(db: &Db, domain: &str) -> anyhow::Result<i64> {
+/// How many quarantined records of `domain` are in `status` (OPEN, ACCEPTED, REPLAYED).
+pub(crate) async fn quarantined(db: &Db, domain: &str, status: &str) -> anyhow::Result<i64> {
     let mut e = db.clone();
     let mut b = SqlBuilder::new(e.dialect());
     let table = e.dialect().table(SchemaName::Control, "quarantine");
@@ -122,7 +124,7 @@ async fn open_rejects(db: &Db, domain: &str) -> anyhow::Result<i64> {
     ))
     .bind(domain)
     .push(" AND status = ")
-    .bind("OPEN");
+    .bind(status);
     Ok(
         match e.fetch_optional(b.query(&[("n", Kind::Int)])).await? {
             Some(mut row) => row.get("n")?,
@@ -163,7 +165,7 @@ pub async fn run(settings: &Settings, json: bool) -> anyhow::Result<ExitCode> {
     let mut not_verified: Vec<&'static str> = Vec::new();
     for (i, domain) in domains::PLAN_ORDER.iter().enumerate() {
         let state = domain_state::current(&mut db.clone(), domain.name).await?;
-        let rejects = open_rejects(&db, domain.name).await?;
+        let rejects = quarantined(&db, domain.name, "OPEN").await?;
         let waits_for = not_verified.clone();
         phases.push(Phase {
             phase: i + 1,

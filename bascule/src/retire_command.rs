@@ -6,20 +6,20 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use bascule_migrate::engine::catch_up::diffs;
 use bascule_migrate::engine::fingerprint::{self, RecordDigest, TableDiff, TableFingerprint};
 use bascule_migrate::engine::fingerprint_store;
+use bascule_platform::db::Db;
 use bascule_platform::db::record::{new_id, now};
-use bascule_platform::db::schema::SchemaName;
 use bascule_platform::db::upgrade::ensure_current;
-use bascule_platform::db::{Db, Exec, SqlBuilder};
 use bascule_platform::domain_state::{self, DomainState};
 use bascule_platform::settings::Settings;
 use serde_json::{Value, json};
 
 use crate::migrate_commands::{load_plan, user};
 use crate::retire_checklist::checklist;
+use crate::switch_reports;
 use crate::{domains, schemas};
 
 /// Records listed per table on the terminal; the JSON report lists them all.
@@ -81,40 +81,6 @@ fn fingerprint_json(f: &TableFingerprint) -> Value {
         "file_sha256": f.file_sha256,
         "file_size": f.file_size,
     })
-}
-
-async fn store_report(e: &mut impl Exec, domain: &str, content: &str) -> anyhow::Result<String> {
-    let id = new_id();
-    let at = now();
-    let mut b = SqlBuilder::new(e.dialect());
-    b.push(&format!(
-        "INSERT INTO {} (id, revision, created_at, updated_at, domain, kind, content) VALUES (",
-        e.dialect().table(SchemaName::Control, "report")
-    ));
-    b.bind(id.clone())
-        .push(", ")
-        .bind(1_i64)
-        .push(", ")
-        .bind(at)
-        .push(", ")
-        .bind(at)
-        .push(", ")
-        .bind(domain)
-        .push(", ")
-        .bind("retirement")
-        .push(", ")
-        .bind(content)
-        .push(")");
-    e.execute(b.statement()).await?;
-    Ok(id)
-}
-
-fn write_report(path: &PathBuf, report: &Value) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    std::fs::write(path, serde_json::to_string_pretty(report)?)
-        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 pub async fn run(settings: &Settings, args: &RetireArgs) -> anyhow::Result<ExitCode> {
@@ -192,7 +158,7 @@ pub async fn run(settings: &Settings, args: &RetireArgs) -> anyhow::Result<ExitC
             "checked_by": user(),
             "differences": tables,
         });
-        write_report(&path, &report)?;
+        switch_reports::write_json(&path, &report)?;
         db.close().await;
         if !unreadable.is_empty() {
             eprintln!(
@@ -221,10 +187,19 @@ pub async fn run(settings: &Settings, args: &RetireArgs) -> anyhow::Result<ExitC
         "sources": current.iter().map(fingerprint_json).collect::<Vec<_>>(),
         "checklist": steps,
     });
-    write_report(&path, &report)?;
+    switch_reports::write_json(&path, &report)?;
     // The report and the transition that names it commit together.
     let mut tx = db.begin().await?;
-    let report_id = store_report(&mut tx, name, &serde_json::to_string(&report)?).await?;
+    let report_id = new_id();
+    switch_reports::store(
+        &mut tx,
+        &report_id,
+        name,
+        "retirement",
+        None,
+        &serde_json::to_string(&report)?,
+    )
+    .await?;
     domain_state::transition_in(
         &mut tx,
         name,

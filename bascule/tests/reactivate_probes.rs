@@ -11,16 +11,9 @@ use std::path::Path;
 
 use bascule_platform::db::schema::{SchemaDef, SchemaName};
 use bascule_platform::db::{Db, Exec, Kind, SqlBuilder, Target};
-use support::{bin, ok, text};
+use support::{bin, demo, ok, text};
 
 const DOMAINS: [&str; 4] = ["fournisseurs", "stock", "production", "clients"];
-
-fn demo() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../demo/legacy")
-        .display()
-        .to_string()
-}
 
 fn schemas() -> Vec<&'static SchemaDef> {
     vec![

@@ -12,22 +12,7 @@ use bascule_platform::db::schema::{ColumnType, SchemaName};
 use bascule_platform::db::{Db, Exec, Kind, SqlBuilder, Target};
 use bascule_platform::testing::Scratch;
 use serde_json::Value;
-use support::{bin, ok, text};
-
-fn url(target: &Target) -> String {
-    match target {
-        Target::Postgres { url } => url.clone(),
-        Target::Sqlite { dir } => format!("sqlite://{}", dir.display()),
-        Target::Oracle { .. } => unreachable!("not used here"),
-    }
-}
-
-fn demo() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../demo/legacy")
-        .display()
-        .to_string()
-}
+use support::{bin, demo, ok, text, url};
 
 /// `bascule migrate DOMAIN` on the demo data, in small batches so that a run has many
 /// checkpoints to stop between.

@@ -10,21 +10,12 @@ use std::path::Path;
 use std::process::Output;
 
 use bascule_mail::testing::smtp::{ServerOptions, SmtpServer};
-use bascule_platform::db::Target;
 use bascule_platform::testing::Scratch;
 use serde_json::Value;
-use support::{bin, fails, json, ok, stop, text, wait_serving};
+use support::{bin, fails, json, ok, stop, text, url, wait_serving};
 
 const FROM: &str = "Bascule <bascule@exemple.fr>";
 const PLAN: [&str; 4] = ["fournisseurs", "stock", "production", "clients"];
-
-fn url(target: &Target) -> String {
-    match target {
-        Target::Postgres { url } => url.clone(),
-        Target::Sqlite { dir } => format!("sqlite://{}", dir.display()),
-        Target::Oracle { .. } => unreachable!("not used here"),
-    }
-}
 
 /// Copies the demo legacy files, which the test then changes as a user of the old
 /// system would.

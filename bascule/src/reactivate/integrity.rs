@@ -5,48 +5,7 @@ use bascule_platform::db::schema::SchemaName;
 use bascule_platform::db::{Db, Exec, Kind, SqlBuilder};
 
 use super::outcome::Checks;
-
-/// The domain's latest real (not dry) migration run: id and status.
-pub async fn latest_run(db: &Db, domain: &str) -> anyhow::Result<Option<(String, String)>> {
-    let mut e = db.clone();
-    let mut b = SqlBuilder::new(e.dialect());
-    b.push(&format!(
-        "SELECT id, status FROM {} WHERE domain = ",
-        e.dialect().table(SchemaName::Control, "migration_run")
-    ))
-    .bind(domain)
-    .push(" AND dry_run = ")
-    .bind(false)
-    .push(" ORDER BY started_at DESC ");
-    b.push(&e.dialect().limit(1));
-    Ok(
-        match e
-            .fetch_optional(b.query(&[("id", Kind::Text), ("status", Kind::Text)]))
-            .await?
-        {
-            Some(mut row) => Some((row.get("id")?, row.get("status")?)),
-            None => None,
-        },
-    )
-}
-
-async fn count_quarantine(db: &Db, domain: &str, status: &str) -> anyhow::Result<i64> {
-    let mut e = db.clone();
-    let mut b = SqlBuilder::new(e.dialect());
-    b.push(&format!(
-        "SELECT COUNT(*) AS n FROM {} WHERE domain = ",
-        e.dialect().table(SchemaName::Control, "quarantine")
-    ))
-    .bind(domain)
-    .push(" AND status = ")
-    .bind(status);
-    Ok(
-        match e.fetch_optional(b.query(&[("n", Kind::Int)])).await? {
-            Some(mut row) => row.get("n")?,
-            None => 0,
-        },
-    )
-}
+use crate::plan_command::{last_run, quarantined};
 
 /// The checks on the control schema: the run and its quarantine.
 pub async fn run_and_quarantine(
@@ -54,8 +13,8 @@ pub async fn run_and_quarantine(
     domain: &str,
     checks: &mut Checks,
 ) -> anyhow::Result<Option<String>> {
-    let run = latest_run(db, domain).await?;
-    match &run {
+    let run = last_run(db, domain).await?;
+    match run.as_ref().map(|r| (&r.id, &r.status)) {
         Some((id, status)) if status == "SUCCEEDED" => checks.pass(
             "latest migration run reconciled",
             format!("run {id}: every table balanced and every checksum matched"),
@@ -73,8 +32,8 @@ pub async fn run_and_quarantine(
             format!("run `bascule migrate {domain}`"),
         ),
     }
-    let open = count_quarantine(db, domain, "OPEN").await?;
-    let accepted = count_quarantine(db, domain, "ACCEPTED").await?;
+    let open = quarantined(db, domain, "OPEN").await?;
+    let accepted = quarantined(db, domain, "ACCEPTED").await?;
     if open == 0 {
         checks.pass(
             "quarantine empty or accepted",
@@ -89,7 +48,7 @@ pub async fn run_and_quarantine(
             ),
         );
     }
-    Ok(run.map(|(id, _)| id))
+    Ok(run.map(|r| r.id))
 }
 
 /// Rows of a domain table, for comparing with what the service answers.

@@ -15,10 +15,10 @@ use std::process::ExitCode;
 use anyhow::bail;
 use bascule_platform::check_token;
 use bascule_platform::db::purge::purge;
-use bascule_platform::db::record::{new_id, now};
+use bascule_platform::db::record::new_id;
 use bascule_platform::db::schema::SchemaName;
 use bascule_platform::db::upgrade::ensure_current;
-use bascule_platform::db::{Db, Exec, SqlBuilder};
+use bascule_platform::db::{Db, Exec};
 use bascule_platform::domain_state::{self, DomainState};
 use bascule_platform::settings::Settings;
 use bascule_rpc::client::ClientTls;
@@ -28,7 +28,7 @@ use self::outcome::{Checks, Group, ReactivationReport, Removed};
 use self::probes::Pass;
 use crate::client::ClientArgs;
 use crate::migrate_commands::user;
-use crate::{domains, schemas};
+use crate::{domains, schemas, switch_reports};
 
 #[derive(Debug, Clone)]
 pub struct ReactivateArgs {
@@ -84,15 +84,6 @@ async fn process_checks(
     }
 }
 
-fn schema_of(domain: &str) -> SchemaName {
-    match domain {
-        "stock" => SchemaName::Stock,
-        "fournisseurs" => SchemaName::Fournisseurs,
-        "production" => SchemaName::Production,
-        _ => SchemaName::Clients,
-    }
-}
-
 /// Removes every record the functional checks created, with what refers to them.
 async fn clean_up(
     db: &Db,
@@ -100,7 +91,10 @@ async fn clean_up(
     created: &probes::Created,
 ) -> anyhow::Result<Vec<Removed>> {
     let all = schemas::all();
-    let Some(schema) = all.iter().find(|s| s.name == schema_of(domain)) else {
+    let Some(schema) = all
+        .iter()
+        .find(|s| Some(s.name) == SchemaName::parse(domain))
+    else {
         bail!("no schema for {domain}");
     };
     let mut tx = db.begin().await?;
@@ -115,39 +109,21 @@ async fn clean_up(
         .collect())
 }
 
-async fn store_report(db: &Db, report: &ReactivationReport) -> anyhow::Result<()> {
-    let mut e = db.clone();
-    let at = now();
-    let mut b = SqlBuilder::new(e.dialect());
-    b.push(&format!(
-        "INSERT INTO {} (id, revision, created_at, updated_at, domain, kind, run_id, content) VALUES (",
-        e.dialect().table(SchemaName::Control, "report")
-    ))
-    .bind(report.id.as_str())
-    .push(", ")
-    .bind(1_i64)
-    .push(", ")
-    .bind(at)
-    .push(", ")
-    .bind(at)
-    .push(", ")
-    .bind(report.domain.as_str())
-    .push(", ")
-    .bind("reactivation")
-    .push(", ")
-    .bind(report.run_id.clone())
-    .push(", ")
-    .bind(serde_json::to_string(report)?)
-    .push(")");
-    e.execute(b.statement()).await?;
-    Ok(())
+/// Keeps the report in the control schema, in the caller's transaction.
+async fn store_report(e: &mut impl Exec, report: &ReactivationReport) -> anyhow::Result<()> {
+    switch_reports::store(
+        e,
+        &report.id,
+        &report.domain,
+        "reactivation",
+        report.run_id.as_deref(),
+        &serde_json::to_string(report)?,
+    )
+    .await
 }
 
 fn write_files(report: &ReactivationReport, path: &Path) -> anyhow::Result<PathBuf> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(path, serde_json::to_string_pretty(report)? + "\n")?;
+    switch_reports::write_json(path, report)?;
     let html = path.with_extension("html");
     std::fs::write(&html, html::render(report))?;
     Ok(html)
@@ -269,9 +245,11 @@ pub async fn run(settings: &Settings, args: &ReactivateArgs) -> anyhow::Result<E
         checks,
         cleanup,
     };
+    // The switch and the report that justifies it commit together.
+    let mut tx = db.begin().await?;
     if report.switched_live {
-        let switched = domain_state::transition(
-            &db,
+        let switched = domain_state::transition_in(
+            &mut tx,
             domain,
             DomainState::Live,
             &by,
@@ -280,13 +258,15 @@ pub async fn run(settings: &Settings, args: &ReactivateArgs) -> anyhow::Result<E
         )
         .await;
         if let Err(e) = switched {
+            tx.rollback().await?;
             report.switched_live = false;
-            store_report(&db, &report).await?;
+            store_report(&mut db.clone(), &report).await?;
             db.close().await;
             bail!("the checks passed but the switch failed: {e}");
         }
     }
-    store_report(&db, &report).await?;
+    store_report(&mut tx, &report).await?;
+    tx.commit().await?;
     db.close().await;
     let path = args
         .report

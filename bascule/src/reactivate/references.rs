@@ -14,12 +14,10 @@ use super::outcome::Checks;
 /// A column of one domain's table holding the code of another domain's record.
 struct Reference {
     from: &'static str,
-    from_schema: SchemaName,
     table: &'static str,
     column: &'static str,
     records: &'static str,
     to: &'static str,
-    to_schema: SchemaName,
     to_table: &'static str,
     to_column: &'static str,
     targets: &'static str,
@@ -28,36 +26,35 @@ struct Reference {
 const REFERENCES: [Reference; 2] = [
     Reference {
         from: "production",
-        from_schema: SchemaName::Production,
         table: "manufacturing_order",
         column: "article_code",
         records: "manufacturing orders",
         to: "stock",
-        to_schema: SchemaName::Stock,
         to_table: "article",
         to_column: "code",
         targets: "articles",
     },
     Reference {
         from: "production",
-        from_schema: SchemaName::Production,
         table: "manufacturing_order",
         column: "customer_code",
         records: "manufacturing orders",
         to: "clients",
-        to_schema: SchemaName::Clients,
         to_table: "customer",
         to_column: "code",
         targets: "customers",
     },
 ];
 
+/// The distinct values of `domain`'s `table`.`column` (its schema has the domain's name).
 async fn distinct(
     db: &Db,
-    schema: SchemaName,
+    domain: &str,
     table: &str,
     column: &str,
 ) -> anyhow::Result<BTreeSet<String>> {
+    let schema = SchemaName::parse(domain)
+        .ok_or_else(|| anyhow::anyhow!("no schema for domain {domain}"))?;
     let mut e = db.clone();
     let mut b = SqlBuilder::new(e.dialect());
     b.push(&format!(
@@ -87,8 +84,8 @@ pub async fn check(db: &Db, domain: &str, checks: &mut Checks) -> anyhow::Result
             );
             continue;
         }
-        let referred = distinct(db, r.from_schema, r.table, r.column).await?;
-        let known = distinct(db, r.to_schema, r.to_table, r.to_column).await?;
+        let referred = distinct(db, r.from, r.table, r.column).await?;
+        let known = distinct(db, r.to, r.to_table, r.to_column).await?;
         let missing: Vec<&String> = referred.difference(&known).collect();
         if missing.is_empty() {
             checks.pass(

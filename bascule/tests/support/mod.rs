@@ -196,3 +196,20 @@ pub fn without_bellignat() -> String {
     assert!(!kept.iter().any(|l| l.contains("bellignat")), "{kept:?}");
     kept.join("\n") + "\n"
 }
+
+/// The target's URL as the command line takes it.
+pub fn url(target: &Target) -> String {
+    match target {
+        Target::Postgres { url } => url.clone(),
+        Target::Sqlite { dir } => format!("sqlite://{}", dir.display()),
+        Target::Oracle { .. } => unreachable!("not used here"),
+    }
+}
+
+/// The demo copy of the legacy files kept in the repository.
+pub fn demo() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../demo/legacy")
+        .display()
+        .to_string()
+}
