@@ -171,7 +171,8 @@ where
 /// The entities of one domain, by name, and what follows their load.
 #[derive(Default)]
 pub struct Catalog {
-    entities: Vec<Box<dyn EntityLoader>>,
+    // Shared, so that a feed's records can be processed on a thread of their own.
+    entities: Vec<std::sync::Arc<dyn EntityLoader>>,
     after_load: Vec<Box<dyn AfterLoad>>,
 }
 
@@ -189,7 +190,7 @@ impl Catalog {
     }
 
     pub fn with(mut self, loader: impl EntityLoader + 'static) -> Self {
-        self.entities.push(Box::new(loader));
+        self.entities.push(std::sync::Arc::new(loader));
         self
     }
 
@@ -207,6 +208,11 @@ impl Catalog {
             .iter()
             .find(|e| e.name() == name)
             .map(AsRef::as_ref)
+    }
+
+    /// The loader of `name`, to hand to another thread.
+    pub fn shared(&self, name: &str) -> Option<std::sync::Arc<dyn EntityLoader>> {
+        self.entities.iter().find(|e| e.name() == name).cloned()
     }
 
     pub fn names(&self) -> Vec<&'static str> {

@@ -6,6 +6,7 @@ pub mod catch_up;
 pub mod checksum;
 pub mod control;
 pub mod entity;
+mod feed_worker;
 pub mod fingerprint;
 pub mod fingerprint_store;
 pub mod load;

@@ -82,7 +82,7 @@ pub struct Skip {
     pub reason: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FieldPlan {
     pub name: String,
     pub columns: Vec<String>,
@@ -95,7 +95,7 @@ pub struct FieldPlan {
     pub line: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Feed {
     pub source: String,
     pub table: String,

@@ -19,10 +19,9 @@ use super::lookups::LookupTables;
 use super::plan::{Feed, Plan};
 use super::progress::Progress;
 use super::reconcile;
-use super::record::{Outcome, Reject, process, resolve};
+use super::feed_worker::{self, FeedWork, Step};
+use super::record::Reject;
 use super::report::{REPORT_SCHEMA_VERSION, RunReport};
-use super::source_thread::{Msg, spawn_reader};
-use crate::mapping::transform::TransformContext;
 
 /// How to run.
 #[derive(Debug, Clone)]
@@ -267,109 +266,85 @@ async fn run_feed(
         Scope::Whole(tx) => LookupTables::load(tx, plan, feed).await?,
         Scope::PerBatch => LookupTables::load(&mut db.clone(), plan, feed).await?,
     };
-    let (mut rx, reader) = spawn_reader(
-        source.clone(),
-        feed.table.clone(),
-        feed.read.clone(),
-        state.position.clone(),
-        options.batch_size,
-    );
+    let (mut rx, worker) = feed_worker::spawn(FeedWork {
+        source: source.clone(),
+        feed: feed.clone(),
+        entity: entity.clone(),
+        loader: catalog
+            .shared(&feed.entity)
+            .ok_or_else(|| EngineError::Plan(format!("unknown entity {}", feed.entity)))?,
+        lookups,
+        mapping_file: plan.file.clone(),
+        resume: state.position.clone(),
+        batch_size: options.batch_size,
+        today: Utc::now().date_naive(),
+    });
     let mut progress = Progress::new(options.progress, &feed.label());
     let clock = Instant::now();
     let base_seconds = state.seconds;
-    let mut resolved = None;
-    let mut ctx = TransformContext {
-        lookups: &lookups,
-        matches: Vec::new(),
-        today: Utc::now().date_naive(),
-    };
-    while let Some(msg) = rx.recv().await {
-        match msg {
-            Msg::Columns(columns) => {
-                resolved = Some(resolve(feed, &columns).map_err(|m| {
-                    EngineError::Mapping(super::MappingLineError {
-                        file: plan.file.clone(),
-                        line: feed.line,
-                        message: m,
-                    })
-                })?);
+    while let Some(step) = rx.recv().await {
+        let batch = match step {
+            Step::Total(n) => {
+                progress.set_total(n);
+                continue;
             }
-            Msg::Total(n) => progress.set_total(n),
-            Msg::Source(error) => return Err(EngineError::Source(error)),
-            Msg::Batch(records, position) => {
-                let Some(resolved) = &resolved else { continue };
-                let mut rejects: Vec<Reject> = Vec::new();
-                let mut ready = Vec::new();
-                for record in &records {
-                    match process(feed, resolved, loader, entity, record, &mut ctx) {
-                        Outcome::Skipped {
-                            locator, reason, ..
-                        } => {
-                            state.counts.skipped += 1;
-                            if state.counts.skipped_rows.len() < SKIPPED_LISTED {
-                                state.counts.skipped_rows.push((locator, reason));
-                            }
-                        }
-                        Outcome::Quarantined(r) => {
-                            state.counts.read += 1;
-                            state.counts.quarantined += 1;
-                            *state
-                                .counts
-                                .quarantined_by_rule
-                                .entry(r.rule.clone())
-                                .or_default() += 1;
-                            rejects.push(r);
-                        }
-                        Outcome::Ready(r) => {
-                            state.counts.read += 1;
-                            ready.push(r);
-                        }
-                    }
-                }
-                state.position = Some(position);
-                state.seconds = base_seconds + clock.elapsed().as_secs_f64();
-                let sum = checksums.entry(feed.entity.clone()).or_default();
-                match scope {
-                    Scope::Whole(tx) => {
-                        commit_batch(
-                            tx,
-                            fresh,
-                            &target,
-                            &plan.domain,
-                            run_id,
-                            &quarantine_source,
-                            &part,
-                            &rejects,
-                            ready,
-                            &mut state,
-                            sum,
-                        )
-                        .await?;
-                    }
-                    Scope::PerBatch => {
-                        let mut tx = db.begin().await?;
-                        commit_batch(
-                            &mut tx,
-                            fresh,
-                            &target,
-                            &plan.domain,
-                            run_id,
-                            &quarantine_source,
-                            &part,
-                            &rejects,
-                            ready,
-                            &mut state,
-                            sum,
-                        )
-                        .await?;
-                        tx.commit().await?;
-                    }
-                }
-                progress.advance(records.len() as u64);
+            Step::Failed(error) => return Err(error),
+            Step::Batch(batch) => batch,
+        };
+        let counts = &mut state.counts;
+        counts.skipped += batch.skipped.len() as u64;
+        for skipped in batch.skipped {
+            if counts.skipped_rows.len() < SKIPPED_LISTED {
+                counts.skipped_rows.push(skipped);
             }
         }
+        counts.read += (batch.ready.len() + batch.rejects.len()) as u64;
+        counts.quarantined += batch.rejects.len() as u64;
+        for r in &batch.rejects {
+            *counts.quarantined_by_rule.entry(r.rule.clone()).or_default() += 1;
+        }
+        state.position = batch.position;
+        state.seconds = base_seconds + clock.elapsed().as_secs_f64();
+        let sum = checksums.entry(feed.entity.clone()).or_default();
+        match scope {
+            Scope::Whole(tx) => {
+                commit_batch(
+                    tx,
+                    fresh,
+                    &target,
+                    &plan.domain,
+                    run_id,
+                    &quarantine_source,
+                    &part,
+                    &batch.rejects,
+                    batch.ready,
+                    &mut state,
+                    sum,
+                )
+                .await?;
+            }
+            Scope::PerBatch => {
+                let mut tx = db.begin().await?;
+                commit_batch(
+                    &mut tx,
+                    fresh,
+                    &target,
+                    &plan.domain,
+                    run_id,
+                    &quarantine_source,
+                    &part,
+                    &batch.rejects,
+                    batch.ready,
+                    &mut state,
+                    sum,
+                )
+                .await?;
+                tx.commit().await?;
+            }
+        }
+        progress.advance(batch.records);
     }
-    reader
+    worker
         .await
         .map_err(|e| EngineError::Plan(format!("the source reader stopped: {e}")))?;
     state.seconds = base_seconds + clock.elapsed().as_secs_f64();
