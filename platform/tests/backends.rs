@@ -193,6 +193,52 @@ async fn values_round_trip_exactly(db: Db) {
         .await
         .expect("list");
     assert_eq!(page.items.len(), samples.len());
+
+    // The bulk path (binary COPY on PostgreSQL) writes the same values.
+    let table = e.dialect().table(SchemaName::Stock, "probe");
+    let columns = [
+        "id",
+        "revision",
+        "created_at",
+        "updated_at",
+        "label",
+        "amount",
+        "day",
+        "at",
+        "flag",
+        "count",
+        "notes",
+    ];
+    let bulk: Vec<Probe> = samples
+        .iter()
+        .map(|s| Probe {
+            label: format!("{} bulk", s.label),
+            ..s.clone()
+        })
+        .collect();
+    let rows = bulk
+        .iter()
+        .map(|s| {
+            let mut row = vec![
+                Value::Text(record::new_id()),
+                Value::Int(1),
+                Utc::now().into(),
+                Utc::now().into(),
+            ];
+            row.extend(s.to_values().into_iter().map(|(_, v)| v));
+            row
+        })
+        .collect();
+    let mut tx = db.begin().await.expect("begin");
+    tx.bulk_insert(&table, &columns, rows).await.expect("bulk");
+    tx.commit().await.expect("commit");
+    for s in &bulk {
+        let back: record::Stored<Probe> = record::find_by(&mut e, "label", s.label.as_str().into())
+            .await
+            .expect("find")
+            .expect("found");
+        assert_eq!(&back.value, s);
+    }
 }
 
 async fn writes_are_checked_the_same_everywhere(db: Db) {

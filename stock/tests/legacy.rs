@@ -11,8 +11,8 @@ use std::path::Path;
 
 use bascule_migrate::engine::report::{RunReport, TableReport};
 use bascule_migrate::engine::run::{RunOptions, run};
-use bascule_platform::db::Db;
 use bascule_platform::db::record::{self, Stored};
+use bascule_platform::db::{Db, Exec as _};
 use bascule_stock::domain::{
     Article, Location, Movement, OPENING_REFERENCE, ReorderMode, ReorderRule, Replenishment,
     StockLevel,
@@ -246,6 +246,38 @@ async fn check_contents(db: &Db, report: &RunReport) {
         .expect("rule");
     assert_eq!(rule.min_qty, Decimal::from(100));
     assert!(rule.preferred_supplier_code.is_some(), "{rule:?}");
+    // Each supplier name matched by similarity is recorded with its score, on the first
+    // load's fast path too.
+    let mut e = db.clone();
+    let mut b = bascule_platform::db::SqlBuilder::new(e.dialect());
+    b.push(&format!(
+        "SELECT legacy_key, new_id, score FROM {} WHERE entity = ",
+        e.dialect().table(
+            bascule_platform::db::schema::SchemaName::Control,
+            "crosswalk"
+        )
+    ))
+    .bind("lookup:reorder_rule")
+    .push(" AND matched_by = ")
+    .bind("fuzzy");
+    let matches = e
+        .fetch(b.query(&[
+            ("legacy_key", bascule_platform::db::Kind::Text),
+            ("new_id", bascule_platform::db::Kind::Text),
+            ("score", bascule_platform::db::Kind::Decimal),
+        ]))
+        .await
+        .expect("crosswalk");
+    assert!(!matches.is_empty(), "no fuzzy supplier match recorded");
+    for mut m in matches {
+        let score: Decimal = m.get("score").expect("score");
+        assert!(
+            score >= "0.85".parse().expect("dec") && score <= Decimal::ONE,
+            "{score}"
+        );
+        let code: String = m.get("new_id").expect("code");
+        assert!(!code.is_empty());
+    }
     // An unknown supplier quarantines its rule, naming the closest supplier.
     let unknown = report
         .tables

@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::entity::EntityLoader;
+use super::load_new::{NewRowSpec, PreparedNew, prepare_new};
 use super::lookups::LookupTables;
 use super::plan::{EntityPlan, Feed, PlannedSource};
 use super::record::{Outcome, Ready, Reject, process, resolve};
@@ -28,6 +29,15 @@ pub struct Processed {
     pub skipped: Vec<(String, String)>,
     /// The source position after the batch's last record.
     pub position: Option<Position>,
+    /// On a first load, the ready records as rows for the fast path (`ready` is empty).
+    pub prepared: Option<PreparedNew>,
+}
+
+impl Processed {
+    /// The records that passed every rule, prepared or not.
+    pub fn accepted(&self) -> usize {
+        self.ready.len() + self.prepared.as_ref().map_or(0, PreparedNew::row_count)
+    }
 }
 
 #[derive(Debug)]
@@ -50,6 +60,8 @@ pub struct FeedWork {
     pub resume: Option<Position>,
     pub batch_size: usize,
     pub today: NaiveDate,
+    /// Set on a first load: the batches come prepared for the fast path.
+    pub fresh: Option<NewRowSpec>,
 }
 
 /// Starts the worker; its steps arrive on the receiver, and the handle ends with it.
@@ -108,6 +120,12 @@ impl FeedWork {
             let full = batch.records >= self.batch_size as u64;
             if (full || end) && batch.records > 0 {
                 batch.position = Some(reader.position());
+                if let Some(spec) = &self.fresh {
+                    match prepare_new(spec, std::mem::take(&mut batch.ready)) {
+                        Ok(prepared) => batch.prepared = Some(prepared),
+                        Err(ready) => batch.ready = ready,
+                    }
+                }
                 if tx
                     .blocking_send(Step::Batch(std::mem::take(&mut batch)))
                     .is_err()
@@ -121,4 +139,3 @@ impl FeedWork {
         }
     }
 }
-

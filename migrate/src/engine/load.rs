@@ -17,7 +17,7 @@ use super::plan::EntityPlan;
 use super::record::Ready;
 use crate::mapping::spec::MergeStrategy;
 
-const META: [&str; 4] = ["id", "revision", "created_at", "updated_at"];
+pub(super) const META: [&str; 4] = ["id", "revision", "created_at", "updated_at"];
 
 /// Counts of one feed, saved with each checkpoint.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,7 +48,7 @@ pub struct LoadTarget<'a> {
 }
 
 /// A new row: its metadata (id, first revision, creation and update time), then its columns.
-fn new_row(
+pub(super) fn new_row(
     id: &str,
     now: chrono::DateTime<chrono::Utc>,
     values: impl IntoIterator<Item = Value>,
@@ -79,7 +79,7 @@ pub fn stored_hash(id: &str, values: &[Value]) -> u128 {
     row_hash(std::iter::once(&id).chain(values))
 }
 
-fn key_text(values: &[Value]) -> String {
+pub(super) fn key_text(values: &[Value]) -> String {
     values
         .iter()
         .map(canonical)
@@ -341,7 +341,7 @@ pub async fn load_batch(
     Ok(())
 }
 
-fn lookups_entries(
+pub(super) fn lookups_entries(
     list: &mut Vec<(String, String, String, String, Option<f64>)>,
     entry: (String, String, String, String, Option<f64>),
 ) {
@@ -431,91 +431,6 @@ async fn write_rows(
         }
     }
     e.bulk_insert(&tname, &names, inserts).await
-}
-
-/// The fast path of a first load: every record is new, so they are inserted without
-/// looking anything up. The database's unique constraints are the check: when one
-/// refuses a row (a duplicate key, a legacy key seen before), everything the attempt
-/// wrote is undone and `false` tells the caller to load the batch the careful way.
-pub async fn load_batch_new(
-    tx: &mut bascule_platform::db::Tx,
-    t: &LoadTarget<'_>,
-    batch: &[Ready],
-    counts: &mut FeedCounts,
-    checksum: &mut Checksum,
-) -> Result<bool, DbError> {
-    let mut keys = std::collections::HashSet::new();
-    let mut legacy = std::collections::HashSet::new();
-    for r in batch {
-        if !keys.insert(key_text(&r.key)) || !legacy.insert(r.legacy_key.as_str()) {
-            return Ok(false);
-        }
-    }
-    let table = t.loader.table();
-    let columns = business_columns(table);
-    let now = now();
-    let mut rows = Vec::with_capacity(batch.len());
-    let mut crosswalk = Vec::with_capacity(batch.len());
-    let mut hashes = Vec::with_capacity(batch.len());
-    for r in batch {
-        let id = new_id();
-        let values: Vec<Value> = columns
-            .iter()
-            .map(|(n, k)| {
-                r.values
-                    .iter()
-                    .find(|(c, _)| c == n)
-                    .map_or(Value::Null(*k), |(_, v)| v.clone())
-            })
-            .collect();
-        hashes.push(stored_hash(&id, &values));
-        rows.push(new_row(&id, now, values));
-        let source = format!("{} {}", t.source_display, r.locator);
-        crosswalk.push(control::crosswalk_row(
-            t.domain,
-            t.entity_name,
-            t.run_id,
-            &r.legacy_key,
-            &id,
-            &source,
-            "new",
-            None,
-            now,
-        ));
-    }
-    let dialect = tx.dialect();
-    let tname = dialect.table(t.loader.schema(), table.name);
-    let names: Vec<&str> = META
-        .iter()
-        .copied()
-        .chain(columns.iter().map(|(n, _)| *n))
-        .collect();
-    let cw_names = control::CROSSWALK_COLUMNS;
-    let cw_table = dialect.table(
-        bascule_platform::db::schema::SchemaName::Control,
-        "crosswalk",
-    );
-    tx.savepoint("bascule_batch").await?;
-    let written = async {
-        tx.bulk_insert(&tname, &names, rows).await?;
-        tx.bulk_insert(&cw_table, &cw_names, crosswalk).await
-    }
-    .await;
-    match written {
-        Ok(()) => {
-            tx.release("bascule_batch").await?;
-            counts.loaded += batch.len() as u64;
-            for h in hashes {
-                checksum.add(h);
-            }
-            Ok(true)
-        }
-        Err(DbError::Duplicate(_)) => {
-            tx.rollback_to("bascule_batch").await?;
-            Ok(false)
-        }
-        Err(e) => Err(e),
-    }
 }
 
 /// True when the entity's natural key is declared unique in its table, so that the

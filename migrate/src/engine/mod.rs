@@ -10,6 +10,7 @@ mod feed_worker;
 pub mod fingerprint;
 pub mod fingerprint_store;
 pub mod load;
+mod load_new;
 pub mod lookups;
 pub mod merge;
 pub mod plan;

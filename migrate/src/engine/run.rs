@@ -14,12 +14,13 @@ use super::EngineError;
 use super::checksum::Checksum;
 use super::control;
 use super::entity::Catalog;
-use super::load::{FeedCounts, LoadTarget, key_is_unique, load_batch, load_batch_new};
+use super::feed_worker::{self, FeedWork, Step};
+use super::load::{FeedCounts, LoadTarget, key_is_unique, load_batch};
+use super::load_new::{NewRowSpec, PreparedNew, write_new};
 use super::lookups::LookupTables;
 use super::plan::{Feed, Plan};
 use super::progress::Progress;
 use super::reconcile;
-use super::feed_worker::{self, FeedWork, Step};
 use super::record::Reject;
 use super::report::{REPORT_SCHEMA_VERSION, RunReport};
 
@@ -266,6 +267,7 @@ async fn run_feed(
         Scope::Whole(tx) => LookupTables::load(tx, plan, feed).await?,
         Scope::PerBatch => LookupTables::load(&mut db.clone(), plan, feed).await?,
     };
+    let spec = NewRowSpec::new(&target);
     let (mut rx, worker) = feed_worker::spawn(FeedWork {
         source: source.clone(),
         feed: feed.clone(),
@@ -278,12 +280,13 @@ async fn run_feed(
         resume: state.position.clone(),
         batch_size: options.batch_size,
         today: Utc::now().date_naive(),
+        fresh: fresh.then(|| spec.clone()),
     });
     let mut progress = Progress::new(options.progress, &feed.label());
     let clock = Instant::now();
     let base_seconds = state.seconds;
     while let Some(step) = rx.recv().await {
-        let batch = match step {
+        let mut batch = match step {
             Step::Total(n) => {
                 progress.set_total(n);
                 continue;
@@ -293,15 +296,18 @@ async fn run_feed(
         };
         let counts = &mut state.counts;
         counts.skipped += batch.skipped.len() as u64;
-        for skipped in batch.skipped {
+        for skipped in std::mem::take(&mut batch.skipped) {
             if counts.skipped_rows.len() < SKIPPED_LISTED {
                 counts.skipped_rows.push(skipped);
             }
         }
-        counts.read += (batch.ready.len() + batch.rejects.len()) as u64;
+        counts.read += (batch.accepted() + batch.rejects.len()) as u64;
         counts.quarantined += batch.rejects.len() as u64;
         for r in &batch.rejects {
-            *counts.quarantined_by_rule.entry(r.rule.clone()).or_default() += 1;
+            *counts
+                .quarantined_by_rule
+                .entry(r.rule.clone())
+                .or_default() += 1;
         }
         state.position = batch.position;
         state.seconds = base_seconds + clock.elapsed().as_secs_f64();
@@ -310,14 +316,15 @@ async fn run_feed(
             Scope::Whole(tx) => {
                 commit_batch(
                     tx,
-                    fresh,
                     &target,
+                    &spec,
                     &plan.domain,
                     run_id,
                     &quarantine_source,
                     &part,
                     &batch.rejects,
                     batch.ready,
+                    batch.prepared,
                     &mut state,
                     sum,
                 )
@@ -325,16 +332,18 @@ async fn run_feed(
             }
             Scope::PerBatch => {
                 let mut tx = db.begin().await?;
+                unsynchronised_commit(&mut tx).await?;
                 commit_batch(
                     &mut tx,
-                    fresh,
                     &target,
+                    &spec,
                     &plan.domain,
                     run_id,
                     &quarantine_source,
                     &part,
                     &batch.rejects,
                     batch.ready,
+                    batch.prepared,
                     &mut state,
                     sum,
                 )
@@ -373,22 +382,41 @@ async fn run_feed(
 #[allow(clippy::too_many_arguments)]
 async fn commit_batch(
     e: &mut Tx,
-    fresh: bool,
     target: &LoadTarget<'_>,
+    spec: &NewRowSpec,
     domain: &str,
     run_id: &str,
     quarantine_source: &str,
     part: &str,
     rejects: &[Reject],
     ready: Vec<super::record::Ready>,
+    prepared: Option<PreparedNew>,
     state: &mut FeedState,
     checksum: &mut Checksum,
 ) -> Result<(), DbError> {
     control::quarantine(e, run_id, domain, quarantine_source, rejects).await?;
-    if !(fresh && load_batch_new(e, target, &ready, &mut state.counts, checksum).await?) {
+    let careful = match prepared {
+        Some(p) => write_new(e, target.loader, spec, p, &mut state.counts, checksum).await?,
+        None => Some(ready),
+    };
+    if let Some(ready) = careful {
         load_batch(e, target, ready, &mut state.counts, checksum).await?;
     }
     control::save_state(e, run_id, part, state).await?;
     control::save_state(e, run_id, &entity_part(target.entity_name), checksum).await?;
+    Ok(())
+}
+
+/// A batch's commit need not wait for its WAL flush on PostgreSQL: the batch and its
+/// checkpoint are one transaction, so a server crash can lose only whole batches at the
+/// end, and the resumed run reads them again from the last checkpoint that survived.
+async fn unsynchronised_commit(tx: &mut Tx) -> Result<(), DbError> {
+    if tx.dialect() == bascule_platform::db::Dialect::Postgres {
+        tx.execute(Statement::new(
+            "SET LOCAL synchronous_commit = off",
+            Vec::new(),
+        ))
+        .await?;
+    }
     Ok(())
 }

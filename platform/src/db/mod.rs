@@ -216,6 +216,25 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// [`Exec::bulk_insert`] that leaves the rows with the caller, who may need them if
+    /// the insert is refused. PostgreSQL's COPY only reads them; the other backends bind
+    /// copies.
+    pub async fn bulk_insert_ref(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: &[Vec<Value>],
+    ) -> Result<(), DbError> {
+        match &mut self.inner {
+            TxInner::Postgres(t) if !rows.is_empty() => {
+                postgres::copy_in(t, table, columns, rows).await
+            }
+            _ => self.bulk_insert(table, columns, rows.to_vec()).await,
+        }
+    }
+}
+
 impl Exec for Tx {
     fn dialect(&self) -> Dialect {
         self.dialect
@@ -231,7 +250,7 @@ impl Exec for Tx {
             return Ok(());
         }
         match &mut self.inner {
-            TxInner::Postgres(t) => postgres::copy_in(t, table, columns, rows).await,
+            TxInner::Postgres(t) => postgres::copy_in(t, table, columns, &rows).await,
             TxInner::Oracle(t) => {
                 let marks: Vec<String> = (1..=columns.len())
                     .map(|n| self.dialect.placeholder(n))
