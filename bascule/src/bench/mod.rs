@@ -50,6 +50,20 @@ async fn measured_load(
     source_dir: &Path,
     batch: usize,
 ) -> Result<Measured, String> {
+    measured_load_with_floor(target_kind, mapping, source_dir, batch, None)
+        .await
+        .map(|(m, _)| m)
+}
+
+/// [`measured_load`], then on PostgreSQL the database's own floor for the same rows:
+/// [`reference::same_tables_copy`] of `floor_tables`, which the load filled.
+async fn measured_load_with_floor(
+    target_kind: &str,
+    mapping: &Path,
+    source_dir: &Path,
+    batch: usize,
+    floor_tables: Option<&[&str]>,
+) -> Result<(Measured, Option<Result<f64, String>>), String> {
     let scratch = match target_kind {
         "postgres" => Scratch::postgres().await.map_err(|e| e.to_string())?,
         _ => Scratch::sqlite(),
@@ -61,7 +75,8 @@ async fn measured_load(
     };
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let out = tokio::task::spawn_blocking({
-        let (mapping, source_dir) = (mapping.to_path_buf(), source_dir.to_path_buf());
+        let (mapping, source_dir, url) =
+            (mapping.to_path_buf(), source_dir.to_path_buf(), url.clone());
         move || {
             Command::new(exe)
                 .args([
@@ -83,12 +98,42 @@ async fn measured_load(
     .await
     .map_err(|e| e.to_string())?
     .map_err(|e| e.to_string())?;
+    let floor = match (floor_tables, out.status.success(), target_kind) {
+        (Some(tables), true, "postgres") => {
+            let url = url.clone();
+            let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
+            tokio::task::spawn_blocking(move || {
+                let tables: Vec<&str> = tables.iter().map(String::as_str).collect();
+                reference::same_tables_copy(&url, &tables)
+            })
+            .await
+            .ok()
+        }
+        _ => None,
+    };
     let _ = scratch.remove().await;
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
     }
-    serde_json::from_slice(&out.stdout)
-        .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    let measured = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&out.stdout)))?;
+    Ok((measured, floor))
+}
+
+/// The tables a benchmark load into PostgreSQL fills, for the floor reference.
+const FLOOR_TABLES: [&str; 2] = ["stock.bench_item", "control.crosswalk"];
+
+/// A line comparing a load with the database's floor for the same rows: informative,
+/// no target (the targets are against the tools above).
+fn floor_line(label: &str, m: &Measured, bytes: u64, floor: Result<f64, String>) -> Line {
+    Line {
+        case: label.into(),
+        measured: Some(m.clone()),
+        bytes,
+        reference: Some(("same tables \\copy".into(), floor)),
+        target: None,
+        error: None,
+    }
 }
 
 fn rate(rows: u64, seconds: f64) -> f64 {
@@ -182,12 +227,20 @@ pub async fn run(options: &BenchOptions) -> anyhow::Result<bool> {
         "items-csv.toml",
         &entity::item_mapping("items.csv", "items"),
     )?;
+    let mut floors = Vec::new();
     for (kind, label) in [
         ("postgres", "CSV -> PostgreSQL"),
         ("sqlite", "CSV -> SQLite"),
     ] {
         eprintln!("{label}…");
-        let measured = measured_load(kind, &mapping, &work, batch).await;
+        let measured =
+            measured_load_with_floor(kind, &mapping, &work, batch, Some(&FLOOR_TABLES)).await;
+        let measured = measured.map(|(m, floor)| {
+            if let Some(floor) = floor {
+                floors.push(floor_line(label, &m, bytes, floor));
+            }
+            m
+        });
         let reference = (kind == "postgres").then(|| {
             (
                 "psql \\copy".to_owned(),
@@ -203,6 +256,7 @@ pub async fn run(options: &BenchOptions) -> anyhow::Result<bool> {
             target: (kind == "postgres").then_some(0.6),
         });
     }
+    lines.append(&mut floors);
     if let Some(Line {
         measured: Some(m), ..
     }) = lines.first()
@@ -283,7 +337,20 @@ pub async fn run(options: &BenchOptions) -> anyhow::Result<bool> {
             ("sqlite", "Access -> SQLite"),
         ] {
             eprintln!("{label}…");
-            let measured = measured_load(kind, &mapping, dir, batch).await;
+            let measured = measured_load_with_floor(
+                kind,
+                &mapping,
+                dir,
+                batch,
+                Some(&["stock.bench_progress", "control.crosswalk"]),
+            )
+            .await
+            .map(|(m, floor)| {
+                if let Some(floor) = floor {
+                    floors.push(floor_line(label, &m, abytes, floor));
+                }
+                m
+            });
             let reference = (kind == "postgres").then(|| {
                 (
                     "mdb-export | psql".to_owned(),
@@ -340,6 +407,7 @@ pub async fn run(options: &BenchOptions) -> anyhow::Result<bool> {
             target: None,
         });
     }
+    lines.append(&mut floors);
     let _ = reference_db.remove().await;
     // A directory the user named keeps the generated files, to load them again.
     if options.work_dir.is_none() {

@@ -98,3 +98,41 @@ pub fn mdb_export_copy(
     cmd.args(["-c", &format!("set -o pipefail; {pipeline}")]);
     timed(cmd)
 }
+
+/// The floor the database itself sets: `psql \copy` of the rows a load wrote (the entity
+/// table and the crosswalk, with their indexes) back into the same tables, emptied. It
+/// has no transform, rule, checksum or checkpoint to do: what remains is what the
+/// target's tables cost. The tables are left as the load wrote them.
+pub fn same_tables_copy(url: &str, tables: &[&str]) -> Result<f64, String> {
+    let files: Vec<_> = tables
+        .iter()
+        .map(|t| {
+            std::env::temp_dir().join(format!("bascule-floor-{}-{t}.copy", std::process::id()))
+        })
+        .collect();
+    for (table, file) in tables.iter().zip(&files) {
+        timed(psql(
+            url,
+            &format!(
+                "\\copy {table} TO '{}' WITH (FORMAT binary)",
+                file.display()
+            ),
+        ))?;
+    }
+    timed(psql(url, &format!("TRUNCATE {}", tables.join(", "))))?;
+    let copies: Vec<String> = tables
+        .iter()
+        .zip(&files)
+        .map(|(t, f)| format!("\\copy {t} FROM '{}' WITH (FORMAT binary)", f.display()))
+        .collect();
+    let mut cmd = Command::new("psql");
+    cmd.args([url, "-v", "ON_ERROR_STOP=1", "-q"]);
+    for c in &copies {
+        cmd.args(["-c", c]);
+    }
+    let seconds = timed(cmd);
+    for f in &files {
+        let _ = std::fs::remove_file(f);
+    }
+    seconds
+}

@@ -1,6 +1,7 @@
-//! Reads a feed's source and runs every record through the mapping on a blocking thread,
-//! so that parsing, transforms, rules and constructors overlap the database writes of
-//! the batch before: the engine's task only writes. Memory holds two batches at most.
+//! Reads a feed's source on one thread and runs every record through the mapping on
+//! another, so that parsing, transforms, rules and constructors overlap the database
+//! writes of the batches before: the engine's task only writes. Each channel holds two
+//! batches at most, so memory stays flat.
 
 use std::sync::Arc;
 
@@ -16,7 +17,7 @@ use super::record::{Outcome, Ready, Reject, process, resolve};
 use super::source_thread::open;
 use super::{EngineError, MappingLineError};
 use crate::mapping::transform::TransformContext;
-use crate::source::Position;
+use crate::source::{ColumnInfo, Position, ReadOptions, SourceError, SourceRecord};
 
 /// One batch of source records, sorted by what became of them.
 #[derive(Debug, Default)]
@@ -75,39 +76,111 @@ pub fn spawn(work: FeedWork) -> (mpsc::Receiver<Step>, JoinHandle<()>) {
     (rx, handle)
 }
 
+/// What the reading thread hands to the processing one.
+enum Read {
+    Columns(Vec<ColumnInfo>),
+    Total(u64),
+    /// Records, and the source position after the last of them.
+    Records(Vec<SourceRecord>, Position),
+    Failed(SourceError),
+}
+
+/// Reads the source on a thread of its own, so that parsing (calamine's XML, above all)
+/// overlaps the transforms of the records before. Chunks are batch-sized, so that a
+/// batch's checkpoint is the position after its last record.
+fn spawn_reading(
+    planned: PlannedSource,
+    table: String,
+    options: ReadOptions,
+    resume: Option<Position>,
+    batch_size: usize,
+) -> std::sync::mpsc::Receiver<Read> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(2);
+    // The live PostgreSQL source drives its async driver through the runtime's handle.
+    let runtime = tokio::runtime::Handle::current();
+    std::thread::spawn(move || {
+        let _entered = runtime.enter();
+        let read = || -> Result<(), SourceError> {
+            let mut source = open(&planned)?;
+            let total = source.row_count(&table)?;
+            let mut reader = source.read(&table, &options, resume.as_ref())?;
+            if tx.send(Read::Columns(reader.columns().to_vec())).is_err() {
+                return Ok(());
+            }
+            if let Some(n) = total
+                && tx.send(Read::Total(n)).is_err()
+            {
+                return Ok(());
+            }
+            let mut chunk = Vec::with_capacity(batch_size);
+            loop {
+                let record = reader.next_record()?;
+                let end = record.is_none();
+                chunk.extend(record);
+                if (end || chunk.len() >= batch_size) && !chunk.is_empty() {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(batch_size));
+                    if tx.send(Read::Records(full, reader.position())).is_err() {
+                        return Ok(());
+                    }
+                }
+                if end {
+                    return Ok(());
+                }
+            }
+        };
+        if let Err(e) = read() {
+            let _ = tx.send(Read::Failed(e));
+        }
+    });
+    rx
+}
+
 impl FeedWork {
     fn run(&self, tx: &mpsc::Sender<Step>) -> Result<(), EngineError> {
         let feed = &self.feed;
-        let mut source = open(&self.source)?;
-        let total = source
-            .tables()?
-            .into_iter()
-            .find(|t| t.name == feed.table)
-            .and_then(|t| t.row_count);
-        let mut reader = source.read(&feed.table, &feed.read, self.resume.as_ref())?;
-        let resolved = resolve(feed, reader.columns()).map_err(|message| MappingLineError {
-            file: self.mapping_file.clone(),
-            line: feed.line,
-            message,
-        })?;
-        if let Some(n) = total
-            && tx.blocking_send(Step::Total(n)).is_err()
-        {
-            return Ok(());
-        }
+        let reading = spawn_reading(
+            self.source.clone(),
+            feed.table.clone(),
+            feed.read.clone(),
+            self.resume.clone(),
+            self.batch_size,
+        );
         let mut ctx = TransformContext::new(&self.lookups, self.today);
-        let mut batch = Processed::default();
-        loop {
-            let record = reader.next_record()?;
-            let end = record.is_none();
-            if let Some(record) = record {
-                batch.records += 1;
+        let mut resolved = None;
+        // The reading thread ends when its receiver is dropped, on return.
+        for read in reading {
+            let (records, position) = match read {
+                Read::Columns(columns) => {
+                    resolved =
+                        Some(resolve(feed, &columns).map_err(|message| MappingLineError {
+                            file: self.mapping_file.clone(),
+                            line: feed.line,
+                            message,
+                        })?);
+                    continue;
+                }
+                Read::Total(n) => {
+                    if tx.blocking_send(Step::Total(n)).is_err() {
+                        return Ok(());
+                    }
+                    continue;
+                }
+                Read::Failed(e) => return Err(e.into()),
+                Read::Records(records, position) => (records, position),
+            };
+            let Some(resolved) = &resolved else { continue };
+            let mut batch = Processed {
+                records: records.len() as u64,
+                position: Some(position),
+                ..Processed::default()
+            };
+            for record in &records {
                 match process(
                     feed,
-                    &resolved,
+                    resolved,
                     self.loader.as_ref(),
                     &self.entity,
-                    &record,
+                    record,
                     &mut ctx,
                 ) {
                     Outcome::Skipped {
@@ -117,25 +190,17 @@ impl FeedWork {
                     Outcome::Ready(r) => batch.ready.push(r),
                 }
             }
-            let full = batch.records >= self.batch_size as u64;
-            if (full || end) && batch.records > 0 {
-                batch.position = Some(reader.position());
-                if let Some(spec) = &self.fresh {
-                    match prepare_new(spec, std::mem::take(&mut batch.ready)) {
-                        Ok(prepared) => batch.prepared = Some(prepared),
-                        Err(ready) => batch.ready = ready,
-                    }
-                }
-                if tx
-                    .blocking_send(Step::Batch(std::mem::take(&mut batch)))
-                    .is_err()
-                {
-                    return Ok(());
+            drop(records);
+            if let Some(spec) = &self.fresh {
+                match prepare_new(spec, std::mem::take(&mut batch.ready)) {
+                    Ok(prepared) => batch.prepared = Some(prepared),
+                    Err(ready) => batch.ready = ready,
                 }
             }
-            if end {
+            if tx.blocking_send(Step::Batch(batch)).is_err() {
                 return Ok(());
             }
         }
+        Ok(())
     }
 }

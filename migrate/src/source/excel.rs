@@ -87,6 +87,12 @@ impl Source for ExcelSource {
         Ok(tables)
     }
 
+    /// A sheet's row count is known only by reading it: [`Source::tables`] would read
+    /// the header of every sheet (and, without declared dimensions, every cell).
+    fn row_count(&mut self, _table: &str) -> Result<Option<u64>, SourceError> {
+        Ok(None)
+    }
+
     fn read<'a>(
         &'a mut self,
         table: &str,

@@ -102,6 +102,16 @@ pub trait Source: Send {
     /// The tables, sheets or files of the source.
     fn tables(&mut self) -> Result<Vec<TableInfo>, SourceError>;
 
+    /// The number of records of `table` when the source knows it without reading them,
+    /// for progress bars.
+    fn row_count(&mut self, table: &str) -> Result<Option<u64>, SourceError> {
+        Ok(self
+            .tables()?
+            .into_iter()
+            .find(|t| t.name == table)
+            .and_then(|t| t.row_count))
+    }
+
     /// Reads `table` from the start, or after `resume` (a position a reader returned).
     fn read<'a>(
         &'a mut self,
