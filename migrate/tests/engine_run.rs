@@ -380,6 +380,69 @@ async fn a_killed_run_resumes_to_the_same_result(db: Db) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A live PostgreSQL source, read on the engine's reading thread (which drives the
+/// driver through the runtime's handle), gives what the same records in a CSV give.
+async fn a_live_postgresql_source_migrates_like_a_file(db: Db) {
+    prepare(&db).await;
+    let legacy = bascule_platform::testing::Scratch::postgres()
+        .await
+        .expect("legacy database");
+    let bascule_platform::db::Target::Postgres { url } = &legacy.target else {
+        panic!("a PostgreSQL scratch")
+    };
+    let legacy_db = legacy.connect().await.expect("connect");
+    let mut e = legacy_db.clone();
+    e.execute(bascule_platform::db::Statement::new(
+        "CREATE TABLE parts (line integer PRIMARY KEY, code text, name text, qty text, counted text)",
+        Vec::new(),
+    ))
+    .await
+    .expect("create");
+    let csv = big_csv();
+    for (n, line) in csv.lines().skip(1).enumerate() {
+        let cells: Vec<&str> = line.split(';').collect();
+        let mut b = SqlBuilder::new(e.dialect());
+        b.push("INSERT INTO parts VALUES (")
+            .bind(i64::try_from(n).expect("line"))
+            .push(", ");
+        for (i, cell) in cells.iter().enumerate() {
+            b.push(if i == 0 { "" } else { ", " })
+                .bind(cell.trim_matches('"').replace("\"\"", "\""));
+        }
+        b.push(")");
+        e.execute(b.statement()).await.expect("insert");
+    }
+    legacy_db.close().await;
+    let mapping = MAPPING
+        .replace(
+            "[sources.csv]\npath = \"parts.csv\"",
+            &format!("[sources.csv]\nurl = \"{url}\""),
+        )
+        .replace(
+            "table = \"parts\"",
+            "table = \"public.parts\"\nlegacy_key = [\"line\"]",
+        );
+    let dir = scratch_dir(&csv);
+    let live = compile("live.toml", &mapping, &dir, &catalog()).expect("mapping");
+    let report = run(&db, &live, &catalog(), &options()).await.expect("run");
+    assert!(report.reconciled, "{:#?}", report.entities);
+    let from_db = parts(&db).await;
+
+    // The same records from the CSV file, into a store of their own.
+    let reference = bascule_platform::testing::Scratch::sqlite();
+    let reference_db = reference.connect().await.expect("reference");
+    prepare(&reference_db).await;
+    let expected = run(&reference_db, &plan(&dir), &catalog(), &options())
+        .await
+        .expect("reference run");
+    assert_eq!(from_db, parts(&reference_db).await);
+    assert_eq!(totals(&report), totals(&expected));
+    reference_db.close().await;
+    let _ = reference.remove().await;
+    let _ = legacy.remove().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn mapping_mistakes_are_reported_with_their_lines() {
     let bad = MAPPING
@@ -415,4 +478,5 @@ bascule_platform::backend_tests!(
     rerunning_changes_nothing,
     dry_runs_keep_nothing,
     a_killed_run_resumes_to_the_same_result,
+    a_live_postgresql_source_migrates_like_a_file,
 );

@@ -94,11 +94,11 @@ fn spawn_reading(
     options: ReadOptions,
     resume: Option<Position>,
     batch_size: usize,
-) -> std::sync::mpsc::Receiver<Read> {
+) -> (std::sync::mpsc::Receiver<Read>, std::thread::JoinHandle<()>) {
     let (tx, rx) = std::sync::mpsc::sync_channel(2);
     // The live PostgreSQL source drives its async driver through the runtime's handle.
     let runtime = tokio::runtime::Handle::current();
-    std::thread::spawn(move || {
+    let handle = std::thread::spawn(move || {
         let _entered = runtime.enter();
         let read = || -> Result<(), SourceError> {
             let mut source = open(&planned)?;
@@ -132,13 +132,13 @@ fn spawn_reading(
             let _ = tx.send(Read::Failed(e));
         }
     });
-    rx
+    (rx, handle)
 }
 
 impl FeedWork {
     fn run(&self, tx: &mpsc::Sender<Step>) -> Result<(), EngineError> {
         let feed = &self.feed;
-        let reading = spawn_reading(
+        let (reading, reader) = spawn_reading(
             self.source.clone(),
             feed.table.clone(),
             feed.read.clone(),
@@ -148,7 +148,7 @@ impl FeedWork {
         let mut ctx = TransformContext::new(&self.lookups, self.today);
         let mut resolved = None;
         // The reading thread ends when its receiver is dropped, on return.
-        for read in reading {
+        for read in &reading {
             let (records, position) = match read {
                 Read::Columns(columns) => {
                     resolved =
@@ -201,6 +201,16 @@ impl FeedWork {
                 return Ok(());
             }
         }
-        Ok(())
+        // The channel also ends when the reading thread dies: that must not pass for the
+        // end of the source.
+        reader.join().map_err(|_| {
+            EngineError::Source(SourceError::Database {
+                source_name: self.source.name.clone(),
+                message: format!(
+                    "reading {} stopped unexpectedly; nothing after the last checkpoint was loaded",
+                    feed.table
+                ),
+            })
+        })
     }
 }
