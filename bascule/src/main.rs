@@ -1,10 +1,5 @@
 //! The `bascule` command: composition root of the services and the CLI people use.
 
-/// mimalloc rather than the system allocator: a migration allocates and frees millions
-/// of small values, and glibc's free lists showed as a fifth of the engine's time.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 mod bench;
 mod catch_up_command;
 mod cli;
