@@ -50,20 +50,28 @@ async fn measured_load(
     source_dir: &Path,
     batch: usize,
 ) -> Result<Measured, String> {
-    measured_load_with_floor(target_kind, mapping, source_dir, batch, None)
-        .await
-        .map(|(m, _)| m)
+    measured_load_with_floor(
+        target_kind,
+        mapping,
+        source_dir,
+        batch,
+        None,
+        &mut Vec::new(),
+    )
+    .await
 }
 
 /// [`measured_load`], then on PostgreSQL the database's own floor for the same rows:
-/// [`reference::same_tables_copy`] of `floor_tables`, which the load filled.
+/// [`reference::same_tables_copy`] of `floor_tables`, which the load filled, added to
+/// `floors` as a line named `label`.
 async fn measured_load_with_floor(
     target_kind: &str,
     mapping: &Path,
     source_dir: &Path,
     batch: usize,
-    floor_tables: Option<&[&str]>,
-) -> Result<(Measured, Option<Result<f64, String>>), String> {
+    floor: Option<(&'static [&'static str], &str, u64)>,
+    floors: &mut Vec<Line>,
+) -> Result<Measured, String> {
     let scratch = match target_kind {
         "postgres" => Scratch::postgres().await.map_err(|e| e.to_string())?,
         _ => Scratch::sqlite(),
@@ -98,16 +106,12 @@ async fn measured_load_with_floor(
     .await
     .map_err(|e| e.to_string())?
     .map_err(|e| e.to_string())?;
-    let floor = match (floor_tables, out.status.success(), target_kind) {
-        (Some(tables), true, "postgres") => {
+    let floor_seconds = match (floor, out.status.success(), target_kind) {
+        (Some((tables, ..)), true, "postgres") => {
             let url = url.clone();
-            let tables: Vec<String> = tables.iter().map(|t| (*t).to_owned()).collect();
-            tokio::task::spawn_blocking(move || {
-                let tables: Vec<&str> = tables.iter().map(String::as_str).collect();
-                reference::same_tables_copy(&url, &tables)
-            })
-            .await
-            .ok()
+            tokio::task::spawn_blocking(move || reference::same_tables_copy(&url, tables))
+                .await
+                .ok()
         }
         _ => None,
     };
@@ -115,13 +119,18 @@ async fn measured_load_with_floor(
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
     }
-    let measured = serde_json::from_slice(&out.stdout)
+    let measured: Measured = serde_json::from_slice(&out.stdout)
         .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&out.stdout)))?;
-    Ok((measured, floor))
+    if let (Some((_, label, bytes)), Some(seconds)) = (floor, floor_seconds) {
+        floors.push(floor_line(label, &measured, bytes, seconds));
+    }
+    Ok(measured)
 }
 
-/// The tables a benchmark load into PostgreSQL fills, for the floor reference.
+/// The tables a benchmark load into PostgreSQL fills, for the floor reference: from the
+/// generated CSV and workbook, and from the Access file.
 const FLOOR_TABLES: [&str; 2] = ["stock.bench_item", "control.crosswalk"];
+const ACCESS_FLOOR_TABLES: [&str; 2] = ["stock.bench_progress", "control.crosswalk"];
 
 /// A line comparing a load with the database's floor for the same rows: informative,
 /// no target (the targets are against the tools above).
@@ -233,14 +242,15 @@ pub async fn run(options: &BenchOptions) -> anyhow::Result<bool> {
         ("sqlite", "CSV -> SQLite"),
     ] {
         eprintln!("{label}…");
-        let measured =
-            measured_load_with_floor(kind, &mapping, &work, batch, Some(&FLOOR_TABLES)).await;
-        let measured = measured.map(|(m, floor)| {
-            if let Some(floor) = floor {
-                floors.push(floor_line(label, &m, bytes, floor));
-            }
-            m
-        });
+        let measured = measured_load_with_floor(
+            kind,
+            &mapping,
+            &work,
+            batch,
+            Some((&FLOOR_TABLES, label, bytes)),
+            &mut floors,
+        )
+        .await;
         let reference = (kind == "postgres").then(|| {
             (
                 "psql \\copy".to_owned(),
@@ -342,15 +352,10 @@ pub async fn run(options: &BenchOptions) -> anyhow::Result<bool> {
                 &mapping,
                 dir,
                 batch,
-                Some(&["stock.bench_progress", "control.crosswalk"]),
+                Some((&ACCESS_FLOOR_TABLES, label, abytes)),
+                &mut floors,
             )
-            .await
-            .map(|(m, floor)| {
-                if let Some(floor) = floor {
-                    floors.push(floor_line(label, &m, abytes, floor));
-                }
-                m
-            });
+            .await;
             let reference = (kind == "postgres").then(|| {
                 (
                     "mdb-export | psql".to_owned(),

@@ -232,9 +232,10 @@ async fn run_feed(
         .sources
         .get(&feed.source)
         .ok_or_else(|| EngineError::Plan(format!("unknown source {}", feed.source)))?;
-    let loader = catalog
-        .get(&feed.entity)
+    let shared_loader = catalog
+        .shared(&feed.entity)
         .ok_or_else(|| EngineError::Plan(format!("unknown entity {}", feed.entity)))?;
+    let loader = shared_loader.as_ref();
     let entity = plan
         .entities
         .get(&feed.entity)
@@ -272,9 +273,7 @@ async fn run_feed(
         source: source.clone(),
         feed: feed.clone(),
         entity: entity.clone(),
-        loader: catalog
-            .shared(&feed.entity)
-            .ok_or_else(|| EngineError::Plan(format!("unknown entity {}", feed.entity)))?,
+        loader: std::sync::Arc::clone(&shared_loader),
         lookups,
         mapping_file: plan.file.clone(),
         resume: state.position.clone(),
@@ -312,44 +311,37 @@ async fn run_feed(
         state.position = batch.position;
         state.seconds = base_seconds + clock.elapsed().as_secs_f64();
         let sum = checksums.entry(feed.entity.clone()).or_default();
-        match scope {
-            Scope::Whole(tx) => {
-                commit_batch(
-                    tx,
-                    &target,
-                    &spec,
-                    &plan.domain,
-                    run_id,
-                    &quarantine_source,
-                    &part,
-                    &batch.rejects,
-                    batch.ready,
-                    batch.prepared,
-                    &mut state,
-                    sum,
-                )
-                .await?;
-            }
+        // A transaction per batch, unless the whole run is one.
+        let mut own = None;
+        let tx = match scope {
+            Scope::Whole(tx) => tx,
             Scope::PerBatch => {
                 let mut tx = db.begin().await?;
-                unsynchronised_commit(&mut tx).await?;
-                commit_batch(
-                    &mut tx,
-                    &target,
-                    &spec,
-                    &plan.domain,
-                    run_id,
-                    &quarantine_source,
-                    &part,
-                    &batch.rejects,
-                    batch.ready,
-                    batch.prepared,
-                    &mut state,
-                    sum,
-                )
-                .await?;
-                tx.commit().await?;
+                // The batch and its checkpoint commit together: a batch lost in a
+                // server crash is read again from the checkpoint before it.
+                if let Some(sql) = tx.dialect().relaxed_commit() {
+                    tx.execute(Statement::new(sql, Vec::new())).await?;
+                }
+                own.insert(tx)
             }
+        };
+        commit_batch(
+            tx,
+            &target,
+            &spec,
+            &plan.domain,
+            run_id,
+            &quarantine_source,
+            &part,
+            &batch.rejects,
+            batch.ready,
+            batch.prepared,
+            &mut state,
+            sum,
+        )
+        .await?;
+        if let Some(tx) = own {
+            tx.commit().await?;
         }
         progress.advance(batch.records);
     }
@@ -404,19 +396,5 @@ async fn commit_batch(
     }
     control::save_state(e, run_id, part, state).await?;
     control::save_state(e, run_id, &entity_part(target.entity_name), checksum).await?;
-    Ok(())
-}
-
-/// A batch's commit need not wait for its WAL flush on PostgreSQL: the batch and its
-/// checkpoint are one transaction, so a server crash can lose only whole batches at the
-/// end, and the resumed run reads them again from the last checkpoint that survived.
-async fn unsynchronised_commit(tx: &mut Tx) -> Result<(), DbError> {
-    if tx.dialect() == bascule_platform::db::Dialect::Postgres {
-        tx.execute(Statement::new(
-            "SET LOCAL synchronous_commit = off",
-            Vec::new(),
-        ))
-        .await?;
-    }
     Ok(())
 }

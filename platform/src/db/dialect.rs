@@ -245,6 +245,18 @@ impl Dialect {
         }
     }
 
+    /// The statement that lets the current transaction commit without waiting for its
+    /// log to reach the disk, where the backend has one: for work that is checkpointed
+    /// in the same transaction, so a server crash loses only whole transactions at the
+    /// end, which are done again.
+    pub fn relaxed_commit(self) -> Option<&'static str> {
+        match self {
+            Dialect::Postgres => Some("SET LOCAL synchronous_commit = off"),
+            // SQLite's commit is in-process; Oracle's COMMIT WRITE NOWAIT is per statement.
+            Dialect::Sqlite | Dialect::Oracle => None,
+        }
+    }
+
     /// A clause that keeps the first `n` rows, placed at the end of a SELECT.
     pub fn limit(self, n: u64) -> String {
         match self {

@@ -226,10 +226,11 @@ impl Tx {
         columns: &[&str],
         rows: &[Vec<Value>],
     ) -> Result<(), DbError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
         match &mut self.inner {
-            TxInner::Postgres(t) if !rows.is_empty() => {
-                postgres::copy_in(t, table, columns, rows).await
-            }
+            TxInner::Postgres(t) => postgres::copy_in(t, table, columns, rows).await,
             _ => self.bulk_insert(table, columns, rows.to_vec()).await,
         }
     }
